@@ -1,0 +1,7 @@
+"""`python -m desktop` does exactly what the `switchboard` command does."""
+
+import sys
+
+from desktop.cli import main
+
+sys.exit(main())

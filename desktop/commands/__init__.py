@@ -1,0 +1,1 @@
+"""Headless subcommands of the `switchboard` CLI, one module per command."""

@@ -1,0 +1,82 @@
+"""Expectations and extraction: JMESPath over what a response showed.
+
+The document is ``{status, headers, json, text, vars}`` (header names in
+lower case, ``vars`` the run's values so far), the same for every provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jmespath
+import jmespath.exceptions
+
+from desktop.core.exchange import Exchange
+from desktop.core.provider.model import Expectation
+from desktop.core.templates import PLACEHOLDER, TemplateError, render_expression
+
+TEXT_LIMIT = 64 * 1024
+
+
+def response_document(exchange: Exchange, values: Mapping[str, Any]) -> dict[str, Any]:
+    response = exchange.response
+    if response is None:
+        return {"status": None, "headers": {}, "json": None, "text": "", "vars": dict(values)}
+    headers: dict[str, str] = {}
+    for name, value in response.headers:
+        headers.setdefault(name.lower(), value)
+    return {
+        "status": response.status,
+        "headers": headers,
+        "json": response.json(),
+        "text": response.text(limit=TEXT_LIMIT),
+        "vars": dict(values),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Unmet:
+    expectation: Expectation
+    says: str
+    """The expectation's message with its placeholders filled."""
+    error: str | None = None
+    """Set when the expression itself could not be evaluated."""
+
+
+def fill(text: str, values: Mapping[str, Any]) -> str:
+    """Placeholders in a message filled for display (unknown ones left as written)."""
+    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1)) or m.group(0)), text)
+
+
+def check(expectations: tuple[Expectation, ...], document: dict[str, Any],
+          values: Mapping[str, Any]) -> list[Unmet]:
+    """Every expectation that does not hold, in file order."""
+    unmet: list[Unmet] = []
+    for expectation in expectations:
+        try:
+            expression = render_expression(expectation.that, values)
+            held = bool(jmespath.search(expression, document))
+            error = None
+        except (TemplateError, jmespath.exceptions.JMESPathError) as exc:
+            held, error = False, str(exc)
+        if not held:
+            unmet.append(Unmet(expectation, fill(expectation.says, values), error))
+    return unmet
+
+
+def extract(pairs: tuple[tuple[str, str], ...], document: dict[str, Any],
+            values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Values for later steps; names whose expression failed or found nothing are listed."""
+    found: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, expression in pairs:
+        try:
+            value = jmespath.search(render_expression(expression, values), document)
+        except (TemplateError, jmespath.exceptions.JMESPathError) as exc:
+            problems.append(f"{name}: {exc}")
+            continue
+        if value is not None:
+            found[name] = value
+    return found, problems

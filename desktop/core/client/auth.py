@@ -1,0 +1,234 @@
+"""Authentication as httpx auth flows: OAuth2 client credentials, API key, static bearer.
+
+The OAuth2 flow is the provider docs' advice in code: acquire a token on
+first use, cache it with its expiry, and on a 401 get one fresh token and
+retry once. It knows whether the token on a request was just acquired, so
+a 401 with a fresh token is diagnosed differently from one with an old one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+import httpx
+
+from desktop.core.client.recording import (
+    EXT_AUTH_HEADERS,
+    EXT_AUTH_ORIGIN,
+    EXT_MAX_BODY,
+    EXT_TOKEN_FRESH,
+    origin_of,
+)
+
+SecretGetter = Callable[[], str | None]
+FRESH_SECONDS = 60.0
+"""A token younger than this counts as freshly acquired."""
+EXPIRY_MARGIN = 30.0
+TOKEN_BODY_LIMIT = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class TokenState:
+    acquired_at: float
+    expires_at: float | None
+    token_type: str = "bearer"
+
+    def age(self, now: float | None = None) -> float:
+        return max(0.0, (now or time.time()) - self.acquired_at)
+
+    def fresh(self, now: float | None = None) -> bool:
+        return self.age(now) < FRESH_SECONDS
+
+    def expires_in(self, now: float | None = None) -> float | None:
+        return None if self.expires_at is None else self.expires_at - (now or time.time())
+
+    def expired(self, now: float | None = None) -> bool:
+        left = self.expires_in(now)
+        return left is not None and left <= EXPIRY_MARGIN
+
+    def describe(self, now: float | None = None) -> str:
+        """``Bearer (token fresh, expires in 54 min)``: shown instead of the token itself."""
+        freshness = "token fresh" if self.fresh(now) else f"token {_duration(self.age(now))} old"
+        left = self.expires_in(now)
+        expiry = "" if left is None else (
+            ", expired" if left <= 0 else f", expires in {_duration(left)}")
+        return f"Bearer ({freshness}{expiry})"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 90:
+        return f"{seconds} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    if seconds < 48 * 3600:
+        return f"{round(seconds / 3600)} h"
+    return f"{round(seconds / 86400)} days"
+
+
+class TokenError(Exception):
+    """The token endpoint did not give us a token; the request was not sent."""
+
+    def __init__(self, message: str, response: httpx.Response | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+class MissingCredentialsError(TokenError):
+    """A secret the provider needs is not set on the profile."""
+
+
+def _mark(request: httpx.Request, header: str, origin: tuple[str, str, int | None]) -> None:
+    names = list(request.extensions.get(EXT_AUTH_HEADERS) or [])
+    if header not in names:
+        names.append(header)
+    request.extensions[EXT_AUTH_HEADERS] = names
+    request.extensions[EXT_AUTH_ORIGIN] = origin
+
+
+class OAuth2ClientCredentials(httpx.Auth):
+    """Client-credentials grant, form or JSON body, credentials in the body or HTTP Basic."""
+
+    def __init__(
+        self,
+        *,
+        token_url: str,
+        client_id: Callable[[], str],
+        client_secret: SecretGetter,
+        body: str = "form",
+        credentials: str = "basic",
+        default_lifetime: int = 3600,
+        scope: str = "",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.token_url = token_url
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self.body = body
+        self.credentials = credentials
+        self.default_lifetime = default_lifetime
+        self.scope = scope
+        self._clock = clock
+        self._token: str | None = None
+        self.state: TokenState | None = None
+        self._lock = asyncio.Lock()
+        self._origin = origin_of(httpx.URL(token_url))
+
+    # -- token bookkeeping --------------------------------------------------------------------
+
+    def forget(self) -> None:
+        self._token = None
+        self.state = None
+
+    @property
+    def token(self) -> str | None:
+        return self._token
+
+    def _usable(self) -> bool:
+        return self._token is not None and self.state is not None and not self.state.expired(
+            self._clock())
+
+    def build_token_request(self) -> httpx.Request:
+        client_id = self._client_id()
+        secret = self._client_secret()
+        if not client_id or not secret:
+            missing = "client id" if not client_id else "client secret"
+            raise MissingCredentialsError(
+                f"The profile has no {missing}: set it before requesting a token.")
+        fields: dict[str, str] = {"grant_type": "client_credentials"}
+        if self.scope:
+            fields["scope"] = self.scope
+        headers = {"Accept": "application/json"}
+        if self.credentials == "basic":
+            # RFC 6749 2.3.1: id and secret are form-urlencoded before base64.
+            pair = f"{quote(client_id, safe='')}:{quote(secret, safe='')}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        else:
+            fields["client_id"] = client_id
+            fields["client_secret"] = secret
+        if self.body == "json":
+            content = json.dumps(fields).encode()
+            headers["Content-Type"] = "application/json"
+        else:
+            content = urlencode(fields).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = httpx.Request("POST", self.token_url, headers=headers, content=content)
+        request.extensions[EXT_MAX_BODY] = TOKEN_BODY_LIMIT
+        if self.credentials == "basic":
+            _mark(request, "Authorization", self._origin)
+        return request
+
+    async def accept_token_response(self, response: httpx.Response) -> None:
+        """Take the token from a token-endpoint response, or raise TokenError saying why."""
+        # aread() (not a streaming read) because httpx reads this response again
+        # after the flow; the transport caps token bodies (EXT_MAX_BODY).
+        raw = await response.aread()
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError:
+            data = {}
+        token = data.get("access_token") if isinstance(data, dict) else None
+        if response.status_code != 200 or not isinstance(token, str) or not token:
+            reason = (data.get("error_description") or data.get("error")
+                      if isinstance(data, dict) else None)
+            raise TokenError(f"The token endpoint answered {response.status_code}"
+                             + (f": {reason}" if reason else "."), response)
+        now = self._clock()
+        lifetime = data.get("expires_in", self.default_lifetime)
+        try:
+            lifetime = float(lifetime)
+        except (TypeError, ValueError):
+            lifetime = float(self.default_lifetime)
+        self._token = token
+        self.state = TokenState(acquired_at=now, expires_at=now + lifetime,
+                                token_type=str(data.get("token_type", "bearer")))
+
+    # -- the flow -------------------------------------------------------------------------------
+
+    def _authorise(self, request: httpx.Request) -> None:
+        assert self._token is not None
+        assert self.state is not None
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        request.extensions[EXT_TOKEN_FRESH] = self.state.fresh(self._clock())
+        _mark(request, "Authorization", origin_of(request.url))
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        async with self._lock:
+            if not self._usable():
+                token_response = yield self.build_token_request()
+                await self.accept_token_response(token_response)
+        self._authorise(request)
+        response = yield request
+        if response.status_code != 401:
+            return
+        # One fresh token and one retry, as the provider docs ask; never a loop.
+        await response.aread()
+        async with self._lock:
+            token_response = yield self.build_token_request()
+            await self.accept_token_response(token_response)
+        self._authorise(request)
+        yield request
+
+
+class ApiKeyAuth(httpx.Auth):
+    """A key in a header (``X-Api-Key: ...``), optionally with a prefix (``Bearer ``)."""
+
+    def __init__(self, header: str, key: SecretGetter, prefix: str = "") -> None:
+        self.header = header
+        self._key = key
+        self.prefix = prefix
+
+    def auth_flow(self, request: httpx.Request):
+        key = self._key()
+        if key:
+            request.headers[self.header] = f"{self.prefix}{key}"
+            _mark(request, self.header, origin_of(request.url))
+        yield request

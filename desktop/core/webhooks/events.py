@@ -1,0 +1,246 @@
+"""Webhook events: one delivery as it arrived, with what we could read from it.
+
+A ``WebhookEvent`` keeps the exact bytes (body, headers, source, arrival
+time) because a signature is only checkable over exactly what was sent;
+the extracted fields (type, message id, sequence, external reference)
+come from JMESPath expressions so a provider file can describe its own
+payload shape without code.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl
+
+import jmespath
+from jmespath.exceptions import JMESPathError
+from jmespath.parser import ParsedResult
+
+from desktop.core.exchange import Headers, header_value
+from desktop.core.webhooks.verification import Verification
+
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+"""Header values that are credentials of the user's: masked in ``to_dict(mask=True)``."""
+
+MASK = "[masked]"
+
+
+@lru_cache(maxsize=128)
+def _compiled(expression: str) -> ParsedResult:
+    return jmespath.compile(expression)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookFields:
+    """Where an event's facts sit in its payload, as JMESPath expressions.
+
+    The defaults read Red Cloud's (and the sandbox's) shape,
+    ``{"id", "type", "sequence", "createdAt", "data": {"messageId",
+    "externalReference", ...}}``, and also a flat ``{"messageId", ...}``.
+    """
+
+    event_type: str = "type"
+    message_id: str = "data.messageId || messageId"
+    sequence: str = "sequence"
+    external_reference: str = "data.externalReference || externalReference"
+    event_id: str = "id"
+    """The sender's id for the event: the same id twice is a retried delivery."""
+
+    def __post_init__(self) -> None:
+        for name in ("event_type", "message_id", "sequence", "external_reference", "event_id"):
+            expression = getattr(self, name)
+            try:
+                _compiled(expression)
+            except JMESPathError as error:
+                raise ValueError(f"{name}: invalid JMESPath {expression!r}: {error}") from None
+
+    @classmethod
+    def from_scheme(cls, scheme: Any) -> WebhookFields:
+        """From a provider's ``WebhookScheme`` (anything with the same attribute names)."""
+        defaults = cls()
+        return cls(**{
+            name: getattr(scheme, name, None) or getattr(defaults, name)
+            for name in ("event_type", "message_id", "sequence", "external_reference")
+        })
+
+    def search(self, name: str, payload: object) -> object:
+        if payload is None:
+            return None
+        try:
+            return _compiled(getattr(self, name)).search(payload)
+        except JMESPathError:
+            return None
+
+
+def parse_payload(body: bytes, content_type: str | None) -> object | None:
+    """The body as JSON, or as a dict of form fields for a form-encoded body; else None."""
+    if body:
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            pass
+    if content_type and content_type.split(";")[0].strip().lower() == \
+            "application/x-www-form-urlencoded":
+        return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return None
+
+
+def _scalar(value: object) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _sequence(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """One delivery to the receiver, exactly as it arrived."""
+
+    received_at: float
+    """Epoch seconds when the request's headers arrived."""
+    method: str
+    path: str
+    query: str = ""
+    headers: Headers = ()
+    body: bytes = b""
+    source: str = ""
+    """``address:port`` of the peer that sent it (a tunnel's, when there is one)."""
+    size: int = 0
+    """Body bytes received; more than ``len(body)`` when the body was refused as too large."""
+    status: int = 200
+    """The status the receiver answered with."""
+    truncated: bool = False
+    """True when the body was over the cap and not kept."""
+    verification: Verification | None = None
+    payload: object | None = None
+    """Parsed JSON body (or form fields), None when the body is neither."""
+    event_type: str | None = None
+    message_id: str | None = None
+    sequence: int | None = None
+    external_reference: str | None = None
+    event_id: str | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    """Our receipt id (not the sender's ``event_id``)."""
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        received_at: float,
+        method: str,
+        path: str,
+        query: str = "",
+        headers: Headers = (),
+        body: bytes = b"",
+        source: str = "",
+        size: int | None = None,
+        status: int = 200,
+        truncated: bool = False,
+        verification: Verification | None = None,
+        fields: WebhookFields | None = None,
+    ) -> WebhookEvent:
+        """An event with its payload parsed and its fields extracted."""
+        rules = fields or WebhookFields()
+        payload = None if truncated else parse_payload(body, header_value(headers, "content-type"))
+        return cls(
+            received_at=received_at, method=method, path=path, query=query, headers=headers,
+            body=body, source=source, size=len(body) if size is None else size, status=status,
+            truncated=truncated, verification=verification, payload=payload,
+            event_type=_scalar(rules.search("event_type", payload)),
+            message_id=_scalar(rules.search("message_id", payload)),
+            sequence=_sequence(rules.search("sequence", payload)),
+            external_reference=_scalar(rules.search("external_reference", payload)),
+            event_id=_scalar(rules.search("event_id", payload)),
+        )
+
+    @property
+    def verified(self) -> bool | None:
+        """True/False when a signature was checked, None when no scheme was configured."""
+        return None if self.verification is None else self.verification.ok
+
+    @property
+    def target(self) -> str:
+        return self.path + (f"?{self.query}" if self.query else "")
+
+    def header(self, name: str) -> str | None:
+        return header_value(self.headers, name)
+
+    def text(self, limit: int | None = None) -> str:
+        data = self.body if limit is None else self.body[:limit]
+        return data.decode("utf-8", errors="replace")
+
+    def to_dict(self, *, mask: bool = True) -> dict[str, object]:
+        """A JSON-ready record; the body in base64 so it stays byte-exact.
+
+        ``mask`` replaces credential headers (``Authorization``, ``Cookie``)
+        with a placeholder: signatures are kept, they reveal no secret.
+        """
+        headers = [
+            [name, MASK if mask and name.lower() in CREDENTIAL_HEADERS else value]
+            for name, value in self.headers
+        ]
+        return {
+            "id": self.id,
+            "received_at": self.received_at,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": headers,
+            "body_b64": base64.b64encode(self.body).decode("ascii"),
+            "source": self.source,
+            "size": self.size,
+            "status": self.status,
+            "truncated": self.truncated,
+            "verification": self.verification.to_dict() if self.verification else None,
+            "event_type": self.event_type,
+            "message_id": self.message_id,
+            "sequence": self.sequence,
+            "external_reference": self.external_reference,
+            "event_id": self.event_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WebhookEvent:
+        """The inverse of ``to_dict``; raises ``KeyError``/``ValueError`` on a broken record."""
+        body = base64.b64decode(data.get("body_b64") or "", validate=True)
+        headers = tuple((str(k), str(v)) for k, v in data.get("headers") or ())
+        verification = data.get("verification")
+        return cls(
+            id=str(data["id"]),
+            received_at=float(data["received_at"]),
+            method=str(data.get("method", "POST")),
+            path=str(data.get("path", "/")),
+            query=str(data.get("query") or ""),
+            headers=headers,
+            body=body,
+            source=str(data.get("source") or ""),
+            size=int(data.get("size", len(body))),
+            status=int(data.get("status", 200)),
+            truncated=bool(data.get("truncated", False)),
+            verification=Verification.from_dict(verification) if verification else None,
+            payload=None if data.get("truncated") else parse_payload(
+                body, header_value(headers, "content-type")),
+            event_type=data.get("event_type"),
+            message_id=data.get("message_id"),
+            sequence=data.get("sequence"),
+            external_reference=data.get("external_reference"),
+            event_id=data.get("event_id"),
+        )

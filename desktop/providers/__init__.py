@@ -1,0 +1,1 @@
+"""Built-in provider definitions (data files; see docs/providers.md)."""

@@ -1,0 +1,96 @@
+"""Start the window on a qasync event loop: one loop for the UI, HTTP, sandbox and receivers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop import APP_ID, APP_NAME, ORG_NAME, __version__
+from desktop.ui.startup import seconds_since_process_start
+
+log = logging.getLogger(__name__)
+
+
+def _application(argv: list[str]) -> QApplication:
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(argv)
+    app.setDesktopFileName(APP_ID)
+    app.setQuitOnLastWindowClosed(False)  # closing the window starts an orderly async shutdown
+    return app
+
+
+def run_gui(*, smoke: bool = False, argv: list[str] | None = None) -> int:
+    """Open the main window and run until it is closed; returns the exit code."""
+    import qasync
+
+    from desktop.core.logsetup import configure_logging
+    from desktop.ui.qtlog import install_qt_message_handler
+
+    app = _application(argv if argv is not None else sys.argv)
+    install_qt_message_handler()
+    log_path = configure_logging()
+    log.info("%s %s starting", APP_NAME, __version__)
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            return loop.run_until_complete(_main(app, loop, smoke=smoke, log_path=str(log_path)))
+    finally:
+        asyncio.set_event_loop(None)
+
+
+async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, *, smoke: bool,
+                log_path: str) -> int:
+    from desktop.core.workspace import Workspace
+    from desktop.ui.context import AppContext
+    from desktop.ui.crash import CrashHandler
+    from desktop.ui.mainwindow import MainWindow
+    from desktop.ui.services import Services, cancel_pending_tasks
+    from desktop.ui.style import apply_style
+
+    apply_style(app)
+    workspace = Workspace()
+    workspace.ensure_sandbox_profile()
+    ctx = AppContext(workspace)
+    window: MainWindow | None = None
+    crash = CrashHandler(lambda: window, log_path)
+    crash.install(loop)
+    window = MainWindow(ctx)
+    closed = asyncio.Event()
+    painted = asyncio.Event()
+    window.close_requested.connect(closed.set)
+    window.first_painted.connect(painted.set)
+    window.show()
+
+    await painted.wait()
+    if smoke:
+        print(f"first paint: {seconds_since_process_start():.3f} s", flush=True)
+    from desktop.ui.assets import ICON_SVG
+
+    icon = QIcon(str(ICON_SVG))
+    app.setWindowIcon(icon)
+    window.setWindowIcon(icon)
+    services = Services(ctx)
+    await services.start()
+    if smoke:
+        print(f"sandbox: {ctx.sandbox_url or 'not started: ' + str(ctx.sandbox_error)}",
+              flush=True)
+        QTimer.singleShot(0, window.close)
+    await closed.wait()
+
+    log.info("shutting down")
+    window.hide()
+    await services.stop()
+    await cancel_pending_tasks()
+    crash.uninstall()
+    window.deleteLater()
+    log.info("stopped")
+    return 0 if (not smoke or ctx.sandbox is not None or ctx.sandbox_error is None) else 1

@@ -1,0 +1,102 @@
+"""The selected step in words: what it checks, what happened, why, and what to do next."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from desktop.core.checklist.model import StepResult, StepStatus
+from desktop.core.finding import Finding
+from desktop.ui.checklist.model import COLOURS
+
+
+def finding_html(finding: Finding) -> str:
+    parts = [f"<p><b>{html.escape(finding.title)}</b></p>"]
+    if finding.evidence:
+        parts.append(f"<p><span style='color:#555d6b'>Seen:</span> "
+                     f"{html.escape(finding.evidence)}</p>")
+    if finding.causes:
+        items = "".join(f"<li>{html.escape(cause)}</li>" for cause in finding.causes)
+        parts.append(f"<p style='margin-bottom:0'>Likely causes, most likely first:</p>"
+                     f"<ol style='margin-top:2px'>{items}</ol>")
+    if finding.next_action:
+        parts.append(f"<p><b>Next:</b> {html.escape(finding.next_action)}</p>")
+    if finding.doc:
+        url = html.escape(finding.doc, quote=True)
+        parts.append(f"<p><a href='{url}'>Provider documentation</a></p>")
+    return "".join(parts)
+
+
+def step_html(index: int, result: StepResult) -> str:
+    step = result.step
+    colour = COLOURS.get(result.status)
+    badge = (f"<span style='color:{colour.name() if colour else '#333'}'>"
+             f"{result.status.symbol} {result.status.value}</span>")
+    parts = [f"<h3 style='margin-bottom:2px'>{index + 1}. {html.escape(step.title)} {badge}</h3>"]
+    if step.explain:
+        parts.append(f"<p style='color:#555d6b'>{html.escape(step.explain)}</p>")
+    if result.status is StepStatus.MANUAL or step.kind.value == "manual":
+        parts.append(f"<p><b>In the provider's console:</b> {html.escape(step.instruction)}</p>")
+    if result.status is StepStatus.SKIPPED and result.skip_reason:
+        parts.append(f"<p>Skipped: {html.escape(result.skip_reason)}.</p>")
+    elif result.summary and result.status not in (StepStatus.MANUAL, StepStatus.PENDING) and (
+            result.finding is None or result.finding.title != result.summary):
+        parts.append(f"<p>{html.escape(result.summary)}</p>")
+    if result.finding is not None and result.status in (StepStatus.FAIL, StepStatus.WARN):
+        parts.append(finding_html(result.finding))
+    for finding in result.findings:
+        if finding is not result.finding and result.status in (StepStatus.FAIL,
+                                                               StepStatus.WARN):
+            parts.append("<hr>" + finding_html(finding))
+    if result.exchanges:
+        links = "".join(
+            f"<li><a href='exchange:{e.id}'>{html.escape(e.summary)}</a>"
+            f"{' · request id ' + html.escape(e.request_id) if e.request_id else ''}</li>"
+            for e in result.exchanges)
+        parts.append(f"<p style='margin-bottom:0'>Requests (open to see request and "
+                     f"response):</p><ul style='margin-top:2px'>{links}</ul>")
+    return "".join(parts)
+
+
+class StepDetail(QWidget):
+    exchange_requested = Signal(int)
+    ticked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stepDetail")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("stepDetailText")
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._link)
+        layout.addWidget(self.browser)
+        row = QHBoxLayout()
+        self.tick_button = QPushButton("Mark as checked")
+        self.tick_button.setToolTip("You looked in the provider's console and it was fine")
+        self.tick_button.clicked.connect(lambda: self.ticked.emit(self._index))
+        self.tick_button.hide()
+        row.addWidget(self.tick_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self._index = -1
+
+    def show_result(self, index: int, result: StepResult | None) -> None:
+        self._index = index
+        if result is None:
+            self.browser.setHtml("<p style='color:#555d6b'>Select a step to see what it checks "
+                                 "and what happened.</p>")
+            self.tick_button.hide()
+            return
+        self.browser.setHtml(step_html(index, result))
+        self.tick_button.setVisible(result.status is StepStatus.MANUAL)
+
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "exchange":
+            self.exchange_requested.emit(int(url.path()))
+        else:
+            QDesktopServices.openUrl(url)

@@ -1,0 +1,1 @@
+"""The Composer page's widgets: request editor, lint list, response viewer, findings."""

@@ -1,0 +1,128 @@
+"""Lint findings above the Send button: severity, what is wrong, and a one-click fix.
+
+Lint only advises: Send stays enabled. The composer asks for a second
+press when errors are listed (see ``ComposerPage.send``).
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.finding import Finding, Severity
+
+SEVERITY_WORDS = {Severity.ERROR: "Error", Severity.WARN: "Warning", Severity.INFO: "Note"}
+SEVERITY_GLYPHS = {Severity.ERROR: "⛔", Severity.WARN: "⚠", Severity.INFO: "ℹ"}
+
+
+def fix_label(finding: Finding) -> str:
+    """The fix button's words: ``Generate Idempotency-Key``, ``Use +14155550123``..."""
+    location = finding.location or ""
+    header = location[7:] if location.startswith("header:") else ""
+    match finding.fix:
+        case "generate_uuid":
+            return f"Generate {header or 'Idempotency-Key'}"
+        case "set_content_type_json":
+            return "Set Content-Type: application/json"
+        case "trim_header":
+            return f"Trim {header or 'whitespace'}"
+        case "remove_header":
+            return f"Remove {header or 'header'}"
+        case "replace_value" if finding.fix_value is not None:
+            value = finding.fix_value
+            return f"Use {value if len(value) <= 28 else value[:27] + '…'}"
+        case _:
+            return "Fix"
+
+
+def finding_tooltip(finding: Finding) -> str:
+    parts = [f"<b>{html.escape(finding.title)}</b>"]
+    if finding.evidence:
+        parts.append(f"Saw: {html.escape(finding.evidence)}")
+    parts += [f"• {html.escape(cause)}" for cause in finding.causes]
+    if finding.next_action:
+        parts.append(f"Next: {html.escape(finding.next_action)}")
+    return "<br>".join(parts)
+
+
+class LintRow(QFrame):
+    def __init__(self, finding: Finding, on_fix: Signal) -> None:
+        super().__init__()
+        self.finding = finding
+        self.setObjectName("lintRow")
+        self.setProperty("severity", finding.severity.value)
+        glyph = QLabel(SEVERITY_GLYPHS[finding.severity])
+        glyph.setObjectName("lintGlyph")
+        glyph.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.text = QLabel(f"<b>{SEVERITY_WORDS[finding.severity]}:</b> "
+                           f"{html.escape(finding.title)}")
+        self.text.setWordWrap(True)
+        self.text.setToolTip(finding_tooltip(finding))
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 3, 6, 3)
+        layout.addWidget(glyph)
+        layout.addWidget(self.text, 1)
+        self.fix_button: QPushButton | None = None
+        if finding.fix:
+            self.fix_button = QPushButton(fix_label(finding))
+            self.fix_button.setObjectName("fixButton")
+            self.fix_button.clicked.connect(lambda: on_fix.emit(finding))
+            layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
+
+
+class LintList(QScrollArea):
+    fix_requested = Signal(object)
+    """A Finding whose fix the user clicked."""
+
+    MAX_HEIGHT = 150
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lintList")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._inner = QWidget()
+        self._layout = QVBoxLayout(self._inner)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(3)
+        self.setWidget(self._inner)
+        self.rows: list[LintRow] = []
+        self.findings: list[Finding] = []
+        self.set_findings([])
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        if findings == self.findings and self.rows:
+            return
+        self.findings = list(findings)
+        for row in self.rows:
+            row.setParent(None)
+            row.deleteLater()
+        self.rows = [LintRow(finding, self.fix_requested) for finding in findings]
+        for row in self.rows:
+            self._layout.addWidget(row)
+        self.setVisible(bool(self.rows))
+        self._fit()
+
+    def _fit(self) -> None:
+        height = self._inner.sizeHint().height()
+        self.setFixedHeight(min(height + 2, self.MAX_HEIGHT))
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    def fix_buttons(self) -> list[QPushButton]:
+        return [row.fix_button for row in self.rows if row.fix_button is not None]

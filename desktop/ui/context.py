@@ -1,0 +1,68 @@
+"""What every page needs: the core Workspace and the app's running services."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.core.profiles import Profile
+from desktop.core.sessions import ProfileSession, Sessions
+from desktop.core.workspace import Workspace
+
+
+class AppContext(QObject):
+    """Qt-side hub: forwards core events as signals so views update on the UI thread."""
+
+    active_profile_changed = Signal(object)
+    """The selected Profile (or None)."""
+    profiles_changed = Signal()
+    services_changed = Signal()
+    """The sandbox or a webhook receiver started or stopped."""
+    status_message = Signal(str, int)
+    """Text for the status bar and how long to show it (ms, 0 = until replaced)."""
+    open_exchange = Signal(object)
+    """Show this Exchange in the composer's response viewer (from history, checklist...)."""
+    show_page = Signal(str)
+    """Bring a page to the front by its title."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.sandbox = None
+        """The running embedded sandbox (desktop.sandbox), once started."""
+        self.sandbox_error: str | None = None
+        self.sessions = Sessions(workspace)
+        workspace.active_changed.connect(self.active_profile_changed.emit)
+        workspace.profiles.changed.connect(lambda _store: self.profiles_changed.emit())
+        self.profiles_changed.connect(self._sync_sessions)
+
+    def session(self, profile: Profile | None = None) -> ProfileSession | None:
+        """A profile's live session (client, receiver, rate limits); the active one by default."""
+        profile = profile or self.active_profile
+        if profile is None:
+            return None
+        return self.sessions.get(profile)
+
+    @property
+    def active_profile(self) -> Profile | None:
+        return self.workspace.active
+
+    def set_active_profile(self, profile: Profile | None) -> None:
+        self.workspace.set_active(profile)
+
+    def say(self, text: str, timeout_ms: int = 5000) -> None:
+        self.status_message.emit(text, timeout_ms)
+
+    @property
+    def sandbox_url(self) -> str | None:
+        return getattr(self.sandbox, "url", None)
+
+    def _sync_sessions(self) -> None:
+        """An edited profile gets a fresh client; a deleted one's session is closed."""
+        from desktop.ui.crash import spawn
+
+        for session in list(self.sessions):
+            profile = self.workspace.profiles.by_id(session.profile.id)
+            if profile is None:
+                spawn(self.sessions.forget(session.profile.id), name="forget-session")
+            elif profile != session.profile:
+                spawn(self.sessions.refresh(profile), name="refresh-session")

@@ -1,0 +1,43 @@
+"""One form row: label with its mnemonic, the input, a caption and the field's findings."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop.ui.widgets.finding_feedback import FindingFeedback
+from desktop.ui.widgets.mnemonics import Mnemonics
+
+
+def caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("fieldCaption")
+    label.setWordWrap(True)
+    return label
+
+
+def add_row(
+    form: QFormLayout,
+    text: str,
+    field: QWidget,
+    mnemonics: Mnemonics | None = None,
+    *,
+    help_text: str = "",
+    container: QWidget | None = None,
+) -> tuple[QLabel, FindingFeedback, QLabel | None]:
+    """Add ``text: field`` with a caption and feedback under it (``container`` wraps ``field``)."""
+    label = QLabel(mnemonics.label(text) if mnemonics is not None else text)
+    label.setBuddy(field.focusProxy() or field)
+    block = QWidget()
+    column = QVBoxLayout(block)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(container if container is not None else field)
+    help_label = None
+    if help_text:
+        help_label = caption(help_text)
+        column.addWidget(help_label)
+        field.setToolTip(help_text)
+    feedback = FindingFeedback()
+    column.addWidget(feedback)
+    form.addRow(label, block)
+    return label, feedback, help_label

@@ -1,0 +1,244 @@
+"""The main window: profile sidebar, the pages as tabs, menus, status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QWidget
+
+from desktop import APP_NAME
+from desktop.core.logsetup import log_file
+from desktop.core.profiles import Profile
+from desktop.ui import window_state
+from desktop.ui.about import show_about
+from desktop.ui.context import AppContext
+from desktop.ui.dialogs.profile_actions import ProfileActions
+from desktop.ui.pages.base import Page
+from desktop.ui.pages.checklist import ChecklistPage
+from desktop.ui.pages.composer import ComposerPage
+from desktop.ui.pages.history import HistoryPage
+from desktop.ui.pages.ratelimits import RateLimitsPage
+from desktop.ui.pages.webhooks import WebhooksPage
+from desktop.ui.sidebar import ProfileSidebar
+
+PAGE_TYPES: tuple[type[Page], ...] = (
+    ChecklistPage,
+    ComposerPage,
+    HistoryPage,
+    WebhooksPage,
+    RateLimitsPage,
+)
+
+
+class _FirstPaintWatcher(QObject):
+    """Emits once, after the window has been painted for the first time."""
+
+    painted = Signal()
+
+    def __init__(self, target: QWidget) -> None:
+        super().__init__(target)
+        self._done = False
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            watched.removeEventFilter(self)
+            # Qt is still inside the paint; announce it once that has finished.
+            QTimer.singleShot(0, self.painted.emit)
+        return False
+
+
+class MainWindow(QMainWindow):
+    close_requested = Signal()
+    first_painted = Signal()
+
+    def __init__(self, ctx: AppContext, icon: QIcon | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        if icon is not None:
+            self.setWindowIcon(icon)
+        self.resize(1200, 780)
+        self._closing = False
+
+        self.sidebar = ProfileSidebar(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("pages")
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[str, Page] = {}
+        for page_type in PAGE_TYPES:
+            page = page_type(ctx)
+            self.pages[page_type.title] = page
+            self.tabs.addTab(page, page_type.title)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 960])
+        self.setCentralWidget(self.splitter)
+
+        self._build_status_bar()
+        self._build_menus()
+        self._build_profile_actions()
+        self._paint_watcher = _FirstPaintWatcher(self)
+        self._paint_watcher.painted.connect(self.first_painted.emit)
+
+        ctx.active_profile_changed.connect(self._on_profile_changed)
+        ctx.services_changed.connect(self._refresh_services)
+        ctx.status_message.connect(self._show_message)
+        ctx.show_page.connect(self.show_page)
+        self.restore_state()
+        self._on_profile_changed(ctx.active_profile)
+        for page in self.pages.values():
+            page.on_profile_changed(ctx.active_profile)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.production_badge = QLabel("PRODUCTION")
+        self.production_badge.setObjectName("statusProduction")
+        self.production_badge.hide()
+        self.profile_label = QLabel()
+        self.profile_label.setObjectName("statusProfile")
+        self.sandbox_label = QLabel("Sandbox: starting…")
+        self.sandbox_label.setObjectName("statusSandbox")
+        self.receiver_label = QLabel("Receiver: off")
+        self.receiver_label.setObjectName("statusReceiver")
+        self.keychain_label = QLabel()
+        self.keychain_label.setObjectName("statusWarning")
+        self.keychain_label.hide()
+        bar.addPermanentWidget(self.keychain_label)
+        bar.addPermanentWidget(self.production_badge)
+        bar.addPermanentWidget(self.profile_label)
+        bar.addPermanentWidget(self.sandbox_label)
+        bar.addPermanentWidget(self.receiver_label)
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot,
+                *, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        self.file_menu = menus.addMenu("&File")
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close,
+                                        tip="Stop the sandbox and receivers, then quit")
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+        self.view_menu = menus.addMenu("&View")
+        for number, title in enumerate(self.pages, start=1):
+            action = self._action(title, f"Ctrl+{number}",
+                                  lambda _checked=False, t=title: self.show_page(t),
+                                  tip=f"Show the {title} page")
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.toggle_sidebar_action = self._action("Profile &sidebar", "Ctrl+B",
+                                                  self._toggle_sidebar)
+        self.toggle_sidebar_action.setCheckable(True)
+        self.toggle_sidebar_action.setChecked(True)
+        self.view_menu.addAction(self.toggle_sidebar_action)
+
+        self.help_menu = menus.addMenu("&Help")
+        self.help_menu.addAction(self._action("Open the &log folder", None, self._open_log_folder))
+        self.help_menu.addAction(self._action(f"&About {APP_NAME}", "F1",
+                                              lambda: show_about(self)))
+
+    def _build_profile_actions(self) -> None:
+        """New/Edit/Duplicate/Delete/Import/Export: File menu, sidebar buttons, context menu."""
+        self.profile_actions = actions = ProfileActions(self.ctx, self)
+        before = self.file_menu.actions()[0] if self.file_menu.actions() else None
+        for group in actions.menu_groups:
+            self.file_menu.insertActions(before, group)
+            self.file_menu.insertSeparator(before)
+        self.sidebar.add_profile_actions(
+            [actions.new_action, *actions.selection_actions], actions.menu_groups,
+            double_click=actions.edit_action, delete_key=actions.delete_action)
+        actions.keychain_status_changed.connect(self._show_keychain_status)
+        self._show_keychain_status()
+        if self.ctx.workspace.profiles.load_problem:
+            self.statusBar().showMessage(self.ctx.workspace.profiles.load_problem)
+
+    def _show_keychain_status(self, *_status: object) -> None:
+        status = self.ctx.workspace.secrets.status
+        self.keychain_label.setVisible(not status.available)
+        self.keychain_label.setText("⚠ No keychain: secrets kept in memory only")
+        self.keychain_label.setToolTip(status.message)
+
+    # -- behaviour -----------------------------------------------------------------------------
+
+    def show_page(self, title: str) -> Page:
+        page = self.pages[title]
+        self.tabs.setCurrentWidget(page)
+        return page
+
+    def _toggle_sidebar(self, checked: bool) -> None:
+        self.sidebar.setVisible(checked)
+
+    def _open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
+
+    def _on_profile_changed(self, profile: Profile | None) -> None:
+        if profile is None:
+            self.profile_label.setText("No profile")
+            self.production_badge.hide()
+            return
+        provider = self.ctx.workspace.provider_for(profile)
+        environment = provider.environment(profile.environment) if provider else None
+        env_name = environment.name if environment else profile.environment
+        self.profile_label.setText(f"Profile: {profile.name} ({env_name})")
+        self.production_badge.setVisible(bool(environment and environment.production))
+        self.setWindowTitle(f"{profile.name} — {APP_NAME}")
+
+    def _refresh_services(self) -> None:
+        if self.ctx.sandbox_url:
+            self.sandbox_label.setText(f"Sandbox: {self.ctx.sandbox_url}")
+            self.sandbox_label.setToolTip("The simulated API is listening on this address.")
+        elif self.ctx.sandbox_error:
+            self.sandbox_label.setText("Sandbox: failed to start")
+            self.sandbox_label.setToolTip(self.ctx.sandbox_error)
+        receivers = [s.receiver.url for s in self.ctx.sessions
+                     if s.receiver is not None and s.receiver.running and s.receiver.url]
+        self.receiver_label.setText(f"Receiver: {receivers[0]}" if receivers else "Receiver: off")
+        self.receiver_label.setToolTip("\n".join(receivers) or "No webhook receiver is running; "
+                                       "it starts with the checklist or the Webhooks page.")
+        self._show_keychain_status()
+
+    def _show_message(self, text: str, timeout_ms: int) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        store = window_state.settings()
+        geometry = window_state.read_bytes(store, "window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = window_state.read_bytes(store, "window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        tab = window_state.read_int(store, "window/tab", 0)
+        if 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+
+    def save_state(self) -> None:
+        store = window_state.settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/splitter", self.splitter.saveState())
+        store.setValue("window/tab", self.tabs.currentIndex())
+        store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closing:
+            self._closing = True
+            self.save_state()
+            self.close_requested.emit()
+        event.accept()

@@ -1,0 +1,1 @@
+"""Native installer recipes (.deb, Inno Setup, .app/.dmg); never part of the installed package."""

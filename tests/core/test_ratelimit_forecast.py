@@ -1,0 +1,105 @@
+"""forecast(): when remaining reaches 0 at the current rate, only when the headers allow it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.core.ratelimit import RateLimitSample, RateLimitSeries, forecast
+
+T0 = 1_700_000_000.0
+
+
+def _series(points: list[tuple[float, int | None]], *, limit: int = 100,
+            reset_at: float | None = T0 + 3600) -> RateLimitSeries:
+    series = RateLimitSeries()
+    for at, remaining in points:
+        series.append(RateLimitSample(at=T0 + at, status=200, limit=limit, remaining=remaining,
+                                      reset_at=reset_at))
+    return series
+
+
+def test_steady_consumption_forecasts_the_moment_remaining_reaches_zero() -> None:
+    # 2 units a second, 40 left at t=30: zero at t=50
+    series = _series([(t, 100 - 2 * t) for t in range(0, 31, 5)])
+    result = forecast(series, T0 + 30)
+    assert result is not None
+    assert result.rate_per_second == pytest.approx(2)
+    assert result.zero_at == pytest.approx(T0 + 50)
+    assert result.seconds_to_zero == pytest.approx(20)
+    assert result.sentence == "At the current rate, remaining reaches 0 in ~20 s."
+    assert not result.resets_first
+
+
+def test_window_resetting_first_is_said() -> None:
+    series = _series([(0, 100), (10, 90)], reset_at=T0 + 40)
+    result = forecast(series, T0 + 10)
+    assert result is not None
+    assert result.resets_first
+    assert result.sentence == ("At the current rate, remaining would reach 0 in ~90 s, "
+                               "but the window resets first (in ~30 s).")
+
+
+def test_only_the_current_window_counts() -> None:
+    # an earlier window fell fast; after the reset (remaining jumps up) it falls slowly
+    points = [(0, 100), (1, 50), (2, 10), (3, 100), (13, 99), (23, 98)]
+    series = RateLimitSeries()
+    for at, remaining in points:
+        series.append(RateLimitSample(at=T0 + at, limit=100, remaining=remaining,
+                                      reset_at=T0 + 60 if at < 3 else T0 + 63))
+    result = forecast(series, T0 + 23)
+    assert result is not None
+    assert result.samples == 3
+    assert result.rate_per_second == pytest.approx(0.1)
+
+
+def test_remaining_at_zero_says_so() -> None:
+    series = _series([(0, 2), (1, 1), (2, 0)], reset_at=T0 + 32)
+    result = forecast(series, T0 + 2)
+    assert result is not None
+    assert result.sentence == "Remaining has reached 0: the window resets in ~30 s."
+
+
+@pytest.mark.parametrize(
+    ("points", "why"),
+    [
+        ([], "no samples"),
+        ([(0, None), (1, None)], "no remaining values"),
+        ([(0, 50)], "a single sample"),
+        ([(0, 50), (5, 50), (9, 50)], "remaining not falling"),
+        ([(0, 40), (5, 60)], "remaining went up: a new window with one sample"),
+    ],
+)
+def test_no_forecast_when_the_headers_do_not_allow_one(points: list, why: str) -> None:
+    assert forecast(_series(points), T0 + 10) is None, why
+
+
+def test_no_forecast_once_the_window_has_reset() -> None:
+    series = _series([(0, 100), (10, 80)], reset_at=T0 + 20)
+    assert forecast(series, T0 + 15) is not None
+    assert forecast(series, T0 + 21) is None
+
+
+def test_a_changed_limit_starts_a_new_window() -> None:
+    series = RateLimitSeries()
+    series.append(RateLimitSample(at=T0, limit=100, remaining=90))
+    series.append(RateLimitSample(at=T0 + 1, limit=50, remaining=40))
+    assert forecast(series, T0 + 1) is None
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=1, max_value=50), st.floats(min_value=0.01, max_value=100),
+       st.integers(min_value=2, max_value=40))
+def test_linear_consumption_is_forecast_exactly(per_step: int, step: float, n: int) -> None:
+    start = per_step * n + 7
+    series = RateLimitSeries()
+    for i in range(n):
+        series.append(RateLimitSample(at=T0 + i * step, remaining=start - per_step * i))
+    now = T0 + (n - 1) * step
+    result = forecast(series, now)
+    assert result is not None
+    assert result.rate_per_second == pytest.approx(per_step / step, rel=1e-6)
+    assert result.zero_at == pytest.approx(now + (start - per_step * (n - 1)) * step / per_step,
+                                           rel=1e-9)
+    assert result.sentence.startswith("At the current rate")
