@@ -256,19 +256,18 @@ def prune_orphans(
         return seen
 
     candidates = closure(dest for dest, _, code in dropped if code != "SYMLINK")
-    still_needed = closure(dest for dest, _, _ in files if dest not in candidates)
-    remaining = {_posix(dest) for dest, _, _ in files if dest not in candidates - still_needed}
-    # PyInstaller's SYMLINK entries point at another entry's destination: they
-    # follow their target.
-    return [
-        entry
-        for entry in kept
-        if _posix(entry[1] if entry[2] == "SYMLINK" else entry[0]) in remaining
-    ]
+    orphans = candidates - closure(dest for dest, _, _ in files if dest not in candidates)
+    return [entry for entry in kept if entry[0] not in orphans]
+
+
+def without_dangling_symlinks(entries: list[Entry], existing: set[str]) -> list[Entry]:
+    """Drop PyInstaller's SYMLINK entries (source: the target's destination) left without target."""
+    targets = {_posix(dest) for dest in existing}
+    return [entry for entry in entries if entry[2] != "SYMLINK" or _posix(entry[1]) in targets]
 
 
 def _posix(dest: str) -> str:
-    return _posix(dest)
+    return dest.replace("\\", "/")
 
 
 def _name(dest: str) -> str:

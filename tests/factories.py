@@ -85,7 +85,7 @@ def make_response(
 def make_exchange(
     *,
     request: RequestRecord | None = None,
-    response: ResponseRecord | None | object = _DEFAULT,
+    response: ResponseRecord | object | None = _DEFAULT,
     error: TransportError | None = None,
     timings: Timings | None = None,
     started_at: float = STARTED_AT,

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Collection, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from typing import Any
 from desktop import APP_NAME, __version__
 from desktop.core.exchange import Exchange
 from desktop.core.har import dump_entry, har_entry, har_json_parts
-from desktop.core.redact import Redactor, RedactionReport
+from desktop.core.redact import RedactionReport, Redactor
 from desktop.core.redact.names import normalise
 from desktop.core.redact.phones import MASK
 
@@ -47,7 +48,9 @@ BUNDLE_FILES = ("har.json", "checklist.json", "summary.md", "webhooks.json", "ra
 Progress = Callable[[float, str], None]
 Steps = Generator[tuple[float, str], None, Any]
 
-_SCAN_SLICE = 1 << 20
+_SCAN_SLICE = 1 << 19
+TIME_SLICE = 0.008
+"""Seconds of work between yields to the event loop, whatever ``chunk`` says."""
 COMPRESS_LEVEL = 3
 """Deflate level: 3 is nearly as fast as 1 and much smaller on JSON; 6 takes twice as long."""
 _WRITE_SLICE = 1 << 18
@@ -92,7 +95,7 @@ class Marker:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PlannedFile:
     """One file of the bundle, exactly as it will be written."""
 
@@ -100,6 +103,9 @@ class PlannedFile:
     data: bytes
     media_type: str
     sha256: str
+
+    def __repr__(self) -> str:  # never the bytes: asyncio reprs task results (megabytes)
+        return f"PlannedFile({self.name!r}, {self.size} bytes, sha256 {self.sha256[:12]}…)"
 
     @property
     def size(self) -> int:
@@ -126,7 +132,7 @@ class PlannedFile:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class BundlePlan:
     """Every file rendered and checked: what ``write_bundle`` will write, byte for byte."""
 
@@ -137,6 +143,10 @@ class BundlePlan:
     exchange_count: int
     excluded_exchanges: int = 0
     excluded_files: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (f"BundlePlan({len(self.files)} files, {self.total_size} bytes, "
+                f"{self.exchange_count} exchanges, {self.report!r})")
 
     def file(self, name: str) -> PlannedFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -172,6 +182,26 @@ def write_bundle(plan: BundlePlan, path: str | os.PathLike[str],
     return _run(_write_steps(plan, Path(path)), progress, 0.0, 1.0)
 
 
+async def plan_bundle_async(
+    content: BundleContent,
+    redactor: Redactor,
+    progress: Progress | None = None,
+    *,
+    chunk: int = 500,
+    exclude_exchange_ids: Collection[int] = (),
+    exclude_files: Collection[str] = (),
+) -> BundlePlan:
+    """``plan_bundle`` yielding to the event loop between chunks (for a live preview)."""
+    steps = _plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk)
+    return await _drive(steps, progress, 0.0, 1.0)
+
+
+async def write_bundle_async(plan: BundlePlan, path: str | os.PathLike[str],
+                             progress: Progress | None = None) -> Path:
+    """``write_bundle`` yielding to the event loop between slices of the zip."""
+    return await _drive(_write_steps(plan, Path(path)), progress, 0.0, 1.0)
+
+
 async def build_bundle_async(
     content: BundleContent,
     redactor: Redactor,
@@ -182,7 +212,12 @@ async def build_bundle_async(
     exclude_exchange_ids: Collection[int] = (),
     exclude_files: Collection[str] = (),
 ) -> BundlePlan:
-    """Plan and write, yielding to the event loop between chunks of ``chunk`` exchanges."""
+    """Plan and write, yielding to the event loop between chunks.
+
+    A chunk is at most ``chunk`` exchanges and at most ``TIME_SLICE`` seconds of work
+    (whichever comes first), then a slice of the safety scan or of the zip. Progress
+    runs 0 → 0.7 while planning and 0.7 → 1.0 while writing; cancelling leaves no file.
+    """
     steps = _plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk)
     plan = await _drive(steps, progress, 0.0, 0.7)
     await _drive(_write_steps(plan, Path(path)), progress, 0.7, 1.0)
@@ -190,13 +225,16 @@ async def build_bundle_async(
 
 
 def _run(steps: Steps, progress: Progress | None, low: float, high: float) -> Any:
-    while True:
-        try:
-            fraction, label = next(steps)
-        except StopIteration as stop:
-            return stop.value
-        if progress is not None:
-            progress(low + (high - low) * fraction, label)
+    try:
+        while True:
+            try:
+                fraction, label = next(steps)
+            except StopIteration as stop:
+                return stop.value
+            if progress is not None:
+                progress(low + (high - low) * fraction, label)
+    finally:
+        steps.close()  # a failing progress callback must not leave a temporary file
 
 
 async def _drive(steps: Steps, progress: Progress | None, low: float, high: float) -> Any:
@@ -234,14 +272,19 @@ def _plan_steps(
     if "har.json" not in skip:
         comment = work.redact_text(content.har_comment) if content.har_comment else None
         opening, closing = har_json_parts(__version__, comment)
-        chunks = []
-        step = max(chunk, 1)
-        for start in range(0, len(exchanges), step):
-            batch = exchanges[start:start + step]
-            chunks.append(b",\n".join(dump_entry(har_entry(e, work)) for e in batch))
-            done = start + len(batch)
-            yield 0.8 * done / len(exchanges), f"HAR: {done} of {len(exchanges)} exchanges"
-        rendered.append(("har.json", opening + b",\n".join(chunks) + closing, "application/json"))
+        entries = []
+        total = len(exchanges)
+        since_yield = 0
+        deadline = time.perf_counter() + TIME_SLICE
+        for done, exchange in enumerate(exchanges, 1):
+            entries.append(dump_entry(har_entry(exchange, work)))
+            since_yield += 1
+            if since_yield >= chunk or time.perf_counter() >= deadline:
+                yield 0.8 * done / total, f"HAR: {done} of {total} exchanges"
+                since_yield = 0
+                deadline = time.perf_counter() + TIME_SLICE
+        rendered.append(("har.json", opening + b",\n".join(entries) + closing,
+                         "application/json"))
     for name, data, media in _other_files(content, work):
         if name not in skip:
             rendered.append((name, data, media))
@@ -249,16 +292,12 @@ def _plan_steps(
 
     files = []
     for index, (name, data, media) in enumerate(rendered):
-        yield from _safety_scan(name, data, work, 0.82 + 0.15 * index / len(rendered))
-        digest = hashlib.sha256()
-        for offset in range(0, len(data), _SCAN_SLICE):
-            digest.update(data[offset:offset + _SCAN_SLICE])
-        files.append(PlannedFile(name, data, media, digest.hexdigest()))
+        digest = yield from _check(name, data, work, 0.82 + 0.15 * index / len(rendered))
+        files.append(PlannedFile(name, data, media, digest))
     manifest = _manifest(files, work.report, created, len(exchanges),
                          len(content.exchanges) - len(exchanges), sorted(skip))
-    yield from _safety_scan(MANIFEST, manifest, work, 0.99)
-    files.append(PlannedFile(MANIFEST, manifest, "application/json",
-                             hashlib.sha256(manifest).hexdigest()))
+    digest = yield from _check(MANIFEST, manifest, work, 0.99)
+    files.append(PlannedFile(MANIFEST, manifest, "application/json", digest))
     redactor.report.merge(work.report)
     yield 1.0, "planned"
     return BundlePlan(
@@ -312,14 +351,21 @@ def _mask_client_ids(obj: Any, report: RedactionReport) -> Any:
     return obj
 
 
-def _safety_scan(name: str, data: bytes, work: Redactor, fraction: float) -> Steps:
-    """Refuse the bundle if any known secret, in any known form, is in ``data``."""
+def _check(name: str, data: bytes, work: Redactor, fraction: float) -> Steps:
+    """The safety scan and the SHA-256 of one file, slice by slice; returns the hex digest.
+
+    Raises SecretLeakError if any known secret, in any form the redactor knows, is in
+    ``data``. Slices overlap by the longest needle so nothing is missed at a boundary.
+    """
     overlap = work.known.max_length
+    digest = hashlib.sha256()
     for offset in range(0, max(len(data), 1), _SCAN_SLICE):
         kind = work.find_known_secret(data[offset:offset + _SCAN_SLICE + overlap])
         if kind is not None:
             raise SecretLeakError(name, kind)
+        digest.update(data[offset:offset + _SCAN_SLICE])
         yield fraction, f"checking {name}"
+    return digest.hexdigest()
 
 
 def _manifest(files: list[PlannedFile], report: RedactionReport, created: datetime,

@@ -6,6 +6,9 @@ template filled from a profile, an Exchange turned back into an editable
 request (credentials and transport headers removed), the credentials a
 pasted curl command carried, the headers worth exporting to curl, and the
 redactor that knows a profile's secrets.
+
+Redaction, curl and lint load on first use: this module is imported when
+the window is built, and they are not needed before the first request.
 """
 
 from __future__ import annotations
@@ -17,15 +20,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from desktop.core.client.spec import RequestSpec
-from desktop.core.curl import to_curl
 from desktop.core.exchange import Exchange, Headers, RequestRecord, header_value
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import AuthType, Provider, RequestTemplate
-from desktop.core.redact import Redactor, secret_kind
 from desktop.core.secrets import SecretKind
 from desktop.core.templates import builtin_values, render_request
 
 if TYPE_CHECKING:
+    from desktop.core.redact import Redactor
     from desktop.core.sessions import ProfileSession
 
 Pairs = list[tuple[str, str]]
@@ -111,6 +113,8 @@ def editable_spec(exchange: Exchange, provider: Provider | None) -> RequestSpec:
     The profile attaches its credentials again when the request is re-sent,
     so they never appear in the editable headers.
     """
+    from desktop.core.redact import secret_kind
+
     auth = (auth_header_name(provider) or "Authorization").lower()
     headers: Pairs = []
     attached_auth = False
@@ -138,6 +142,8 @@ def editable_spec(exchange: Exchange, provider: Provider | None) -> RequestSpec:
 
 def credential_headers(headers: Iterable[tuple[str, str]], provider: Provider | None) -> list[str]:
     """Names of the headers that carry credentials (a pasted curl's Authorization, API key)."""
+    from desktop.core.redact import secret_kind
+
     auth = (auth_header_name(provider) or "").lower()
     return [name for name, _ in headers
             if name.lower() == auth or secret_kind(name) is not None]
@@ -157,6 +163,8 @@ def curl_headers(headers: Headers | Iterable[tuple[str, str]]) -> Pairs:
 def curl_command(request: RequestRecord | RequestSpec, redactor: Redactor | None) -> str:
     """The request as a curl command, through ``redactor`` unless it is None (a copy with
     secrets, which the UI only makes after a warning). Raises ``CurlExportError``."""
+    from desktop.core.curl import to_curl
+
     url, headers, body = request.url, curl_headers(request.headers), request.body
     if redactor is not None:
         content_type = header_value(tuple(headers), "Content-Type")
@@ -180,6 +188,8 @@ def status_text(status: int, reason: str = "") -> str:
 
 def redactor_for(session: ProfileSession) -> Redactor:
     """A redactor that knows this profile's secrets and its current access token."""
+    from desktop.core.redact import Redactor
+
     secrets: dict[str, str | None] = {kind.value: session.secret(kind) for kind in SecretKind}
     token = getattr(session.client.auth, "token", None)
     if isinstance(token, str) and token:

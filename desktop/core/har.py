@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, urlsplit
 from desktop import APP_NAME
 from desktop.core.exchange import Exchange, Timings, header_value
 from desktop.core.redact import Redactor
-from desktop.core.redact.redactor import ExchangeParts, RedactedBody
-from desktop.core.redact.structure import media_type
+from desktop.core.redact.exchanges import ExchangeParts
+from desktop.core.redact.structure import RedactedBody, media_type
 
 HAR_VERSION = "1.2"
 UNKNOWN_MIME = "x-unknown"
@@ -57,7 +57,7 @@ def har_entry(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
         "startedDateTime": iso_datetime(exchange.started_at),
         "time": round(max(exchange.timings.total_ms, 0.0), 3),
         "request": _request(exchange, parts, http_version or "HTTP/1.1"),
-        "response": _response(exchange, parts, redactor),
+        "response": _response(exchange, parts),
         "cache": {},
         "timings": har_timings(exchange.timings),
         "_exchangeId": exchange.id,
@@ -65,17 +65,14 @@ def har_entry(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
     }
     if exchange.step is not None:
         entry["_step"] = exchange.step
-    if exchange.request_id is not None:
-        entry["_requestId"] = redactor.redact_text(exchange.request_id)
+    if parts.request_id is not None:
+        entry["_requestId"] = parts.request_id
     if exchange.token_fresh is not None:
         entry["_tokenFresh"] = exchange.token_fresh
     if exchange.findings:
         entry["_findings"] = [redactor.redact_finding(f).to_dict() for f in exchange.findings]
-    if exchange.error is not None:
-        entry["_transportError"] = {
-            "kind": exchange.error.kind.value,
-            "message": redactor.redact_text(exchange.error.message),
-        }
+    if parts.error is not None:
+        entry["_transportError"] = {"kind": parts.error.kind.value, "message": parts.error.message}
     return entry
 
 
@@ -153,12 +150,11 @@ def _post_data(body: RedactedBody, content_type: str | None) -> dict[str, Any]:
     return post
 
 
-def _response(exchange: Exchange, parts: ExchangeParts, redactor: Redactor) -> dict[str, Any]:
+def _response(exchange: Exchange, parts: ExchangeParts) -> dict[str, Any]:
     response = exchange.response
+    error = parts.error
     if response is None or parts.response_body is None:
-        error = exchange.error
-        message = (f"{error.kind.value}: {redactor.redact_text(error.message)}" if error
-                   else "no response")
+        message = f"{error.kind.value}: {error.message}" if error else "no response"
         return {
             "status": 0,
             "statusText": "",
@@ -189,7 +185,7 @@ def _response(exchange: Exchange, parts: ExchangeParts, redactor: Redactor) -> d
     location = next((value for name, value in headers if name.lower() == "location"), "")
     out: dict[str, Any] = {
         "status": response.status,
-        "statusText": redactor.redact_text(response.reason),
+        "statusText": parts.reason,
         "httpVersion": response.http_version or "HTTP/1.1",
         "cookies": _response_cookies(headers),
         "headers": _name_values(headers),
@@ -198,10 +194,10 @@ def _response(exchange: Exchange, parts: ExchangeParts, redactor: Redactor) -> d
         "headersSize": -1,
         "bodySize": response.body_size or len(response.body),
     }
-    if exchange.error is not None:
-        out["_error"] = f"{exchange.error.kind.value}: {redactor.redact_text(exchange.error.message)}"
-    if response.incomplete:
-        out["comment"] = f"incomplete body: {redactor.redact_text(response.incomplete)}"
+    if error is not None:
+        out["_error"] = f"{error.kind.value}: {error.message}"
+    if parts.incomplete:
+        out["comment"] = f"incomplete body: {parts.incomplete}"
     return out
 
 
@@ -268,6 +264,6 @@ def har_json_parts(creator_version: str, comment: str | None = None) -> tuple[by
 def dump_entry(entry: dict[str, Any]) -> bytes:
     """One entry as a single line of JSON (so ``bundle inspect`` lines name entries).
 
-    ASCII with ``\\u`` escapes: the C encoder's fast path, about twice as fast.
+    Compact ASCII with ``\\u`` escapes: the C encoder's fast path, about twice as fast.
     """
-    return json.dumps(entry).encode("ascii")
+    return json.dumps(entry, separators=(",", ":")).encode("ascii")

@@ -50,3 +50,10 @@ def configure_logging(
     root.setLevel(level)
     logging.captureWarnings(True)
     return path
+
+
+def add_log_filter(log_filter: logging.Filter) -> None:
+    """Attach a filter to our handlers after start-up (the redactor loads after first paint)."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, _HANDLER_MARK, False):
+            handler.addFilter(log_filter)

@@ -21,6 +21,7 @@ from desktop.core.provider.model import Provider
 from desktop.core.secrets import SecretKind
 
 if TYPE_CHECKING:
+    from desktop.core.checklist.model import ChecklistRun
     from desktop.core.ratelimit import RateLimitSeries
     from desktop.core.redact import Redactor
     from desktop.core.webhooks import Correlator, WebhookReceiver, WebhookStore
@@ -48,7 +49,11 @@ class ProfileSession:
         self.options = options
         self._transport = transport
         self._journal_name = journal_name or profile.id
+        self._webhook_settings_changed = False
+        self._bound_all = False
         self._last_token: str | None = None
+        self.last_run: ChecklistRun | None = None
+        """The latest checklist run of this profile (the bundle and the summary read it)."""
         self.secret_learned: Event[str] = Event()
         """Emits secrets the profile acquired at run time (access tokens), for the log redactor."""
         self.client = self._new_client()
@@ -103,6 +108,10 @@ class ProfileSession:
             self._store = WebhookStore(journal=journal)
         return self._store
 
+    def webhook_events(self) -> list[Any]:
+        """Events received this session (in memory; older ones are in the journal)."""
+        return list(self._store) if self._store is not None else []
+
     def correlator(self) -> Correlator:
         from desktop.core.webhooks import Correlator, LifecycleRules
 
@@ -121,16 +130,24 @@ class ProfileSession:
             host=settings.host,
             port=settings.port,
             allow_all_interfaces=settings.allow_all_interfaces,
-            scheme=scheme.scheme if scheme.scheme != "none" else None,
-            secret=self.secret(SecretKind.WEBHOOK_SECRET),
-            tolerance=scheme.tolerance,
             failure_status=settings.failure_status,
             public_url=settings.public_url or None,
             fields=WebhookFields.from_scheme(scheme),
         )
+        self._configure_verification(self.receiver)
+        self._bound_all = settings.allow_all_interfaces
         await self.receiver.start()
         self.receiver_changed.emit(self)
         return self.receiver
+
+    def _configure_verification(self, receiver: WebhookReceiver) -> None:
+        from desktop.core.webhooks import HmacOptions
+
+        scheme = self.provider.webhooks
+        options = HmacOptions.from_mapping(scheme.options) if scheme.scheme == "hmac" else None
+        receiver.set_verification(scheme.scheme if scheme.scheme != "none" else None,
+                                  self.secret(SecretKind.WEBHOOK_SECRET), options=options,
+                                  tolerance=scheme.tolerance)
 
     async def stop_receiver(self) -> None:
         receiver, self.receiver = self.receiver, None
@@ -138,15 +155,36 @@ class ProfileSession:
             await receiver.stop()
             self.receiver_changed.emit(self)
 
-    async def replace_profile(self, profile: Profile, provider: Provider) -> None:
-        """The profile was edited: a new client (the old token may be for other credentials)."""
-        changed_receiver = profile.webhook != self.profile.webhook
+    def rebind(self, profile: Profile, provider: Provider) -> ProfileClient:
+        """The profile was edited: a new client now (the old token may be for other
+        credentials). Returns the old client, for the caller to close when it can."""
+        self._webhook_settings_changed |= profile.webhook != self.profile.webhook
         self.profile, self.provider = profile, provider
         old, self.client = self.client, self._new_client()
-        await old.aclose()
-        if changed_receiver and self.receiver is not None:
+        return old
+
+    async def apply_webhook_settings(self) -> None:
+        """Bring a running receiver in line with the profile's webhook settings.
+
+        The public URL, the failure status and the secret apply in place; only a new
+        address (host, port, all interfaces) needs a restart.
+        """
+        if not self._webhook_settings_changed or self.receiver is None:
+            self._webhook_settings_changed = False
+            return
+        self._webhook_settings_changed = False
+        settings, receiver = self.profile.webhook, self.receiver
+        moved = (settings.host != receiver.host
+                 or (settings.port and settings.port != receiver.port)
+                 or settings.allow_all_interfaces != self._bound_all)
+        if moved:
             await self.stop_receiver()
             await self.start_receiver()
+            return
+        receiver.public_url = settings.public_url or None
+        receiver.failure_status = settings.failure_status
+        self._configure_verification(receiver)
+        self.receiver_changed.emit(self)
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -161,6 +199,8 @@ class Sessions:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self._sessions: dict[str, ProfileSession] = {}
+        self._retired_clients: list[ProfileClient] = []
+        self._retired_sessions: list[ProfileSession] = []
         self.created: Event[ProfileSession] = Event()
 
     def get(self, profile: Profile) -> ProfileSession:
@@ -181,19 +221,34 @@ class Sessions:
     def existing(self, profile_id: str) -> ProfileSession | None:
         return self._sessions.get(profile_id)
 
-    async def refresh(self, profile: Profile) -> None:
-        session = self._sessions.get(profile.id)
-        provider = self.workspace.provider_for(profile)
-        if session is not None and provider is not None and (
-                session.profile != profile or session.provider is not provider):
-            await session.replace_profile(profile, provider)
+    def sync(self) -> None:
+        """Follow edits and deletions of profiles; closing what they replace waits for tidy()."""
+        for profile_id, session in list(self._sessions.items()):
+            profile = self.workspace.profiles.by_id(profile_id)
+            provider = self.workspace.provider_for(profile) if profile is not None else None
+            if profile is None or provider is None:
+                self._retired_sessions.append(self._sessions.pop(profile_id))
+            elif profile != session.profile or provider is not session.provider:
+                self._retired_clients.append(session.rebind(profile, provider))
 
-    async def forget(self, profile_id: str) -> None:
-        session = self._sessions.pop(profile_id, None)
-        if session is not None:
+    async def refresh(self, profile: Profile) -> None:
+        """Bring the sessions in line with the profile store now, and tidy up."""
+        self.sync()
+        await self.tidy()
+
+    async def tidy(self) -> None:
+        """Close replaced clients and sessions; apply changed webhook settings."""
+        clients, self._retired_clients = self._retired_clients, []
+        sessions, self._retired_sessions = self._retired_sessions, []
+        for client in clients:
+            await client.aclose()
+        for session in sessions:
             await session.aclose()
+        for session in list(self._sessions.values()):
+            await session.apply_webhook_settings()
 
     async def aclose(self) -> None:
+        await self.tidy()
         sessions, self._sessions = list(self._sessions.values()), {}
         for session in sessions:
             try:

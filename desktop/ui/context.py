@@ -58,11 +58,22 @@ class AppContext(QObject):
 
     def _sync_sessions(self) -> None:
         """An edited profile gets a fresh client; a deleted one's session is closed."""
+        self.sessions.sync()
+        self._tidy_sessions()
+
+    def _tidy_sessions(self, attempts: int = 50) -> None:
+        """Close what sync() replaced, from the event loop (a profile edit can arrive while
+        a modal Qt loop runs; then try again shortly)."""
+        import asyncio
+
+        from PySide6.QtCore import QTimer
+
         from desktop.ui.crash import spawn
 
-        for session in list(self.sessions):
-            profile = self.workspace.profiles.by_id(session.profile.id)
-            if profile is None:
-                spawn(self.sessions.forget(session.profile.id), name="forget-session")
-            elif profile != session.profile:
-                spawn(self.sessions.refresh(profile), name="refresh-session")
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            if attempts:
+                QTimer.singleShot(100, lambda: self._tidy_sessions(attempts - 1))
+            return
+        spawn(self.sessions.tidy(), name="tidy-sessions")

@@ -40,6 +40,9 @@ class CrashHandler(QObject):
         """One-line summaries of everything reported (tests and the status bar read it)."""
         self._previous_hook = sys.excepthook
 
+    def set_redactor(self, redact: Callable[[str], str]) -> None:
+        self._redact = redact
+
     def install(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         sys.excepthook = self.excepthook
         if loop is not None:

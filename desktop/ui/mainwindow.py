@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         if icon is not None:
             self.setWindowIcon(icon)
-        self.resize(1200, 780)
+        self._fit_default_size()
         self._closing = False
 
         self.sidebar = ProfileSidebar(ctx)
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._build_profile_actions()
+        self.pages["Composer"].install_actions(self)  # type: ignore[attr-defined]
         self._paint_watcher = _FirstPaintWatcher(self)
         self._paint_watcher.painted.connect(self.first_painted.emit)
 
@@ -131,6 +132,10 @@ class MainWindow(QMainWindow):
         self.file_menu = menus.addMenu("&File")
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close,
                                         tip="Stop the sandbox and receivers, then quit")
+        self.export_bundle_action = self._action(
+            "&Export diagnostic bundle…", "Ctrl+Shift+E", self.export_bundle,
+            tip="Preview, then save a redacted zip for a support ticket")
+        self.file_menu.addAction(self.export_bundle_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
@@ -170,8 +175,17 @@ class MainWindow(QMainWindow):
     def _show_keychain_status(self, *_status: object) -> None:
         status = self.ctx.workspace.secrets.status
         self.keychain_label.setVisible(not status.available)
-        self.keychain_label.setText("⚠ No keychain: secrets kept in memory only")
+        self.keychain_label.setText("⚠ No keychain: secrets in memory")
         self.keychain_label.setToolTip(status.message)
+
+    def _fit_default_size(self) -> None:
+        """1200×780, or 90% of a smaller screen: first launch must not open off-screen."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 1200, 780
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.9))
+            height = min(height, int(screen.height() * 0.9))
+        self.resize(width, height)
 
     # -- behaviour -----------------------------------------------------------------------------
 
@@ -179,6 +193,12 @@ class MainWindow(QMainWindow):
         page = self.pages[title]
         self.tabs.setCurrentWidget(page)
         return page
+
+    def export_bundle(self) -> QWidget | None:
+        from desktop.ui.bundle.action import export_bundle
+
+        self.bundle_dialog = export_bundle(self, self.ctx)
+        return self.bundle_dialog
 
     def _toggle_sidebar(self, checked: bool) -> None:
         self.sidebar.setVisible(checked)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.core.bundle import BundleContent, plan_bundle, write_bundle  # noqa: E402
-from desktop.core.har import to_har  # noqa: E402
-from desktop.core.redact import Redactor  # noqa: E402
-from tests.factories import (  # noqa: E402
+from desktop.core.bundle import BundleContent, plan_bundle, write_bundle
+from desktop.core.har import to_har
+from desktop.core.redact import Redactor
+from tests.factories import (
     json_body,
     make_exchange,
     make_request,
@@ -71,8 +71,10 @@ def main() -> None:
     size = sum(len(e.request.body) + len(e.response.body) + len(e.request.url)
                + sum(len(k) + len(v) for k, v in e.request.headers + e.response.headers)
                for e in exchanges)
-    redactor = Redactor({"client_secret": SECRET, "webhook_secret": "whsec_c2VjcmV0LXdlYmhvb2sta2V5"},
-                        [("trk_api_key", r"trk_[A-Za-z0-9]{32}")])
+    redactor = Redactor(
+        {"client_secret": SECRET, "webhook_secret": "whsec_c2VjcmV0LXdlYmhvb2sta2V5"},
+        [("trk_api_key", r"trk_[A-Za-z0-9]{32}")],
+    )
     for token in TOKENS:
         redactor.add_secret(token, "access_token")
     print(f"{count} exchanges, {size / 1e6:.1f} MB of URLs, headers and bodies")

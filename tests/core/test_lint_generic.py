@@ -112,7 +112,14 @@ def test_url_to_another_host_than_the_profiles_warns_that_credentials_stay_home(
 
 def test_same_host_on_another_port_is_another_origin() -> None:
     findings = lint_request(spec(BASE + ":8443/v1/messages", body={}), None, base_url=BASE)
-    assert "scheme or port" in only(findings, "lint.url_other_origin").title
+    assert "https://api.acme.test:8443, not the profile's https://api.acme.test" in \
+        only(findings, "lint.url_other_origin").title
+
+
+def test_http_for_the_profiles_https_host_is_reported_once_as_insecure() -> None:
+    findings = lint_request(spec("http://api.acme.test/v1/m", body={}), OAUTH, base_url=BASE)
+    assert "lint.url_insecure" in codes(findings)
+    assert "lint.url_other_origin" not in codes(findings)
 
 
 def test_same_origin_with_explicit_default_port_is_fine() -> None:

@@ -99,3 +99,19 @@ def running_sandbox(ctx, qt_loop) -> Iterator[object]:
     assert ctx.sandbox is not None, ctx.sandbox_error
     yield ctx.sandbox
     qt_loop.run(services.stop())
+
+
+@pytest.fixture
+def loopback_receiver(qt_loop, tmp_path):
+    """A second webhook receiver on 127.0.0.1 with its own store, checking ``redcloud``
+    signatures with the Sandbox's demo secret: a stand-in for the user's own handler."""
+    from desktop.core.webhooks.journal import Journal
+    from desktop.core.webhooks.receiver import WebhookReceiver
+    from desktop.core.webhooks.store import WebhookStore
+    from desktop.sandbox.config import DEMO_WEBHOOK_SECRET
+
+    store = WebhookStore(journal=Journal(tmp_path / "second-receiver"))
+    receiver = WebhookReceiver(store, scheme="redcloud", secret=DEMO_WEBHOOK_SECRET)
+    qt_loop.run(receiver.start())
+    yield receiver
+    qt_loop.run(receiver.stop())

@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop.core.paths import config_dir
-from desktop.core.profiles import Profile, ProfileStore
+from desktop.core.profiles import Profile, ProfileError, ProfileStore
 from desktop.core.secrets import SecretKind, SecretStore
 from desktop.core.workspace import Workspace
 from desktop.ui.dialogs.profile_dialog import DialogMode, ProfileDialog
@@ -178,7 +178,7 @@ def test_settings_show_defaults_as_placeholders_choices_as_combos_and_help(qtbot
     assert "E.164" in inputs["recipient"].toolTip()
 
 
-# -- checks shown in place ---------------------------------------------------------------------------
+# -- checks shown in place ------------------------------------------------------------------------
 
 
 def test_whitespace_pasted_with_a_secret_is_shown_and_trim_removes_it(qtbot, main_window) -> None:
@@ -271,7 +271,7 @@ def test_a_keychain_error_while_saving_turns_the_status_bar_warning_on(qtbot,
     assert "locked" in window.keychain_label.toolTip()
 
 
-# -- typed input is never lost -------------------------------------------------------------------------
+# -- typed input is never lost --------------------------------------------------------------------
 
 
 def test_the_dialog_keeps_everything_typed_when_saving_is_refused(qtbot, main_window) -> None:
@@ -304,17 +304,33 @@ def test_the_dialog_keeps_everything_typed_when_saving_is_refused(qtbot, main_wi
     assert workspace.profiles.get("Red Cloud staging 2") is not None
 
 
-def test_a_name_taken_meanwhile_keeps_the_dialog_open_with_its_input(qtbot, main_window) -> None:
+def test_a_refused_save_keeps_the_dialog_open_with_its_input(qtbot, main_window,
+                                                             monkeypatch) -> None:
     workspace = main_window.ctx.workspace
     dialog = new_dialog(qtbot, main_window)
     choose(dialog.provider_combo, "redcloud")
-    retype(qtbot, dialog.name_edit, "Shared name")
+    retype(qtbot, dialog.name_edit, "Refused")
     qtbot.keyClicks(dialog.fields.secret_fields[SecretKind.CLIENT_SECRET].edit, "kept-secret")
-    add_profile(workspace, name="Shared name")  # e.g. by an import while the dialog was open
-    dialog.accept()
+    add = workspace.profiles.add
+
+    def refuse(_profile: Profile) -> Profile:
+        raise ProfileError("A profile named “Refused” already exists.")
+
+    monkeypatch.setattr(workspace.profiles, "add", refuse)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
-    assert "already exists" in dialog.general_feedback.titles + feedback_text(dialog, "name")
+    assert "already exists" in dialog.general_feedback.titles
+    assert dialog.name_edit.text() == "Refused"
     assert dialog.fields.secret_fields[SecretKind.CLIENT_SECRET].text() == "kept-secret"
+    assert workspace.secrets.get(dialog.profile().id, SecretKind.CLIENT_SECRET) is None
+
+    monkeypatch.setattr(workspace.profiles, "add", add)
+    qtbot.keyClicks(dialog.name_edit, " again")
+    assert dialog.general_feedback.isHidden(), "the message goes once the input changes"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    saved = workspace.profiles.get("Refused again")
+    assert saved is not None
+    assert workspace.secrets.get(saved.id, SecretKind.CLIENT_SECRET) == "kept-secret"
 
 
 def test_switching_provider_and_back_keeps_typed_values(qtbot, main_window) -> None:
@@ -379,7 +395,7 @@ def test_exposing_the_webhook_receiver_needs_the_opt_in_and_warns(qtbot, main_wi
     assert dialog.profile().webhook.host == "127.0.0.1"
 
 
-# -- edit, duplicate, delete --------------------------------------------------------------------------
+# -- edit, duplicate, delete ----------------------------------------------------------------------
 
 
 def test_double_clicking_a_profile_opens_it_for_editing(qtbot, main_window) -> None:
@@ -389,7 +405,8 @@ def test_double_clicking_a_profile_opens_it_for_editing(qtbot, main_window) -> N
     index = main_window.sidebar.tree.currentIndex()
     main_window.sidebar.tree.doubleClicked.emit(index)
     dialog = main_window.profile_actions.dialog
-    assert dialog is not None and dialog.mode is DialogMode.EDIT
+    assert dialog is not None
+    assert dialog.mode is DialogMode.EDIT
     assert dialog.name_edit.text() == "Red Cloud staging"
     assert dialog.base_url_edit.text() == "https://api.staging.acme.example"
 
@@ -424,7 +441,8 @@ def test_duplicate_copies_settings_and_secrets_under_a_new_name(qtbot, main_wind
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     copy = workspace.profiles.get("Red Cloud staging copy")
-    assert copy is not None and copy.id != original.id
+    assert copy is not None
+    assert copy.id != original.id
     assert (copy.base_url, copy.settings) == (original.base_url, original.settings)
     assert workspace.secrets.get(copy.id, SecretKind.CLIENT_SECRET) == "copied-secret"
     assert main_window.sidebar.selected_profile().id == copy.id
@@ -464,7 +482,8 @@ def test_the_delete_key_in_the_profile_list_asks_before_deleting(qtbot, main_win
     main_window.sidebar.tree.setFocus()
     qtbot.keyClick(main_window.sidebar.tree, Qt.Key.Key_Delete)
     box = main_window.profile_actions.message
-    assert box is not None and "“Sandbox”" in box.text()
+    assert box is not None
+    assert "“Sandbox”" in box.text()
 
 
 def test_sidebar_buttons_and_context_menu_offer_the_profile_actions(main_window) -> None:
@@ -472,13 +491,20 @@ def test_sidebar_buttons_and_context_menu_offer_the_profile_actions(main_window)
     buttons = [a.iconText() for a in sidebar.toolbar.actions()]
     assert buttons == ["New", "Edit", "Duplicate", "Delete"]
     menu = [a.text() for a in sidebar.context_menu().actions() if not a.isSeparator()]
-    assert "&Edit profile…" in menu and "&Delete profile…" in menu
+    assert "Edi&t profile…" in menu
+    assert "&Delete profile…" in menu
     file_menu = [a.text() for a in main_window.file_menu.actions() if not a.isSeparator()]
-    assert file_menu[0] == "&New profile…"
+    start = file_menu.index("&New profile…")
+    assert file_menu[start:start + 4] == ["&New profile…", "Edi&t profile…",
+                                          "D&uplicate profile…", "&Delete profile…"]
+    start = file_menu.index("I&mport profiles…")
+    assert file_menu[start:start + 2] == ["I&mport profiles…", "E&xport profiles…"]
     assert file_menu[-1] == "&Quit"
+    mnemonics = [t[t.index("&") + 1].lower() for t in file_menu if "&" in t]
+    assert len(mnemonics) == len(set(mnemonics)), file_menu
     shortcuts = {a.text(): a.shortcut().toString() for a in main_window.file_menu.actions()}
     assert shortcuts["&New profile…"] == "Ctrl+N"
-    assert shortcuts["&Edit profile…"] == "Ctrl+E"
+    assert shortcuts["Edi&t profile…"] == "Ctrl+E"
     assert shortcuts["D&uplicate profile…"] == "Ctrl+Shift+D"
 
 
@@ -496,7 +522,7 @@ def test_selection_actions_are_disabled_without_profiles(qtbot, ctx) -> None:
     assert not actions.export_action.isEnabled()
 
 
-# -- import / export ------------------------------------------------------------------------------------
+# -- import / export ------------------------------------------------------------------------------
 
 
 def test_export_writes_the_chosen_profiles_without_secrets_or_ids(qtbot, main_window, tmp_path,

@@ -78,14 +78,16 @@ def _other_origin(ctx: LintContext) -> list[Finding]:
     here, there = origin(ctx.url), origin(ctx.base)
     if here == there:
         return []
-    what = "host" if here[1] != there[1] else "scheme or port"
+    if here[1] == there[1] and (here[0], there[0]) == ("http", "https") \
+            and not is_loopback(here[1]):
+        return []  # http:// typed for the profile's https://: lint.url_insecure says so
     credentials = (" The profile's credentials will not be sent there." if ctx.sends_credentials
                    else "")
     fixed = urlunsplit((ctx.base.scheme, ctx.base.netloc, *ctx.url[2:]))
     return [make_finding(
         "lint.url_other_origin", WARN,
-        f"The URL's {what} ({ctx.url.netloc}) is not the profile's ({ctx.base.netloc})."
-        + credentials,
+        f"The URL goes to {ctx.url.scheme}://{ctx.url.netloc}, not the profile's "
+        f"{ctx.base.scheme}://{ctx.base.netloc}.{credentials}",
         location="url", fix="replace_value", fix_value=fixed, evidence=ctx.url.netloc,
         next_action="Send it to the profile's host, or if that host is really the API, "
                     "change the profile's base URL.")]

@@ -20,6 +20,10 @@ from desktop.core.lint.run import RuleError, RuleRun, is_placeholder, scalars
 LINK_PLACEHOLDER = re.compile(r"\{\{\s*(link[0-9]+)\s*\}\}")
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
 def _phone_text(value: Any) -> str | None:
     """Numbers written as JSON numbers are read as their digits; other types are not phones."""
     if isinstance(value, str):
@@ -110,7 +114,6 @@ def _has_media(values: list[Located]) -> bool:
 
 def media_matches_type(run: RuleRun) -> None:
     type_field = run.text_param("type_field")
-    if run.body_values("media"): 1/0
     media_field = run.text_param("media_field")
     sms = run.text_param("sms", "SMS")
     mms = run.text_param("mms", "MMS")
@@ -136,9 +139,9 @@ def max_items(run: RuleRun) -> None:
     limit = run.int_param("max")
     for located in run.body_values(run.text_param("field")):
         if isinstance(located.value, list) and len(located.value) > limit:
-            run.report(f"{located.name} has {len(located.value):,} items; at most {limit:,} "
-                       "are allowed per request.", location=located.location,
-                       evidence=f"{len(located.value):,} items",
+            run.report(f"{located.name} has {_count(len(located.value), 'item')}; at most "
+                       f"{limit:,} are allowed per request.", location=located.location,
+                       evidence=_count(len(located.value), "item"),
                        next_action=f"Split it into batches of at most {limit:,}, sent one "
                                    "after the other.")
 
@@ -147,9 +150,9 @@ def count_range(run: RuleRun) -> None:
     low, high = run.int_param("min"), run.int_param("max")
     for located in run.body_values(run.text_param("field")):
         if isinstance(located.value, list) and not low <= len(located.value) <= high:
-            run.report(f"{located.name} has {len(located.value)} items; it needs {low} to "
-                       f"{high}.", location=located.location,
-                       evidence=f"{len(located.value)} items",
+            run.report(f"{located.name} has {_count(len(located.value), 'item')}; it needs "
+                       f"{low} to {high}.", location=located.location,
+                       evidence=_count(len(located.value), "item"),
                        next_action=f"Give {located.name} between {low} and {high} items.")
 
 
@@ -162,17 +165,17 @@ def max_length(run: RuleRun) -> None:
     limit = run.int_param("max")
     for located, text in _strings(run):
         if len(text) > limit:
-            run.report(f"{located.name} is {len(text):,} characters; at most {limit:,} are "
-                       "allowed.", location=located.location, evidence=excerpt(text),
-                       next_action=f"Shorten it by {len(text) - limit:,} characters.")
+            run.report(f"{located.name} is {_count(len(text), 'character')}; at most "
+                       f"{limit:,} are allowed.", location=located.location, evidence=excerpt(text),
+                       next_action=f"Shorten it by {_count(len(text) - limit, 'character')}.")
 
 
 def min_length(run: RuleRun) -> None:
     limit = run.int_param("min")
     for located, text in _strings(run):
         if len(text) < limit:
-            run.report(f"{located.name} is {len(text)} characters; at least {limit} are "
-                       "required.", location=located.location, evidence=excerpt(text),
+            run.report(f"{located.name} is {_count(len(text), 'character')}; at least "
+                       f"{limit} are required.", location=located.location, evidence=excerpt(text),
                        next_action=f"Make it at least {limit} characters long.")
 
 

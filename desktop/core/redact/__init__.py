@@ -20,8 +20,8 @@ __all__ = [
     "URL_MARKER_RE",
     "RedactionReport",
     "Redactor",
-    "mask_phone",
     "marker",
+    "mask_phone",
     "redacting_log_filter",
     "secret_kind",
 ]

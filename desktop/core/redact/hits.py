@@ -1,40 +1,35 @@
 """Which redaction rules could fire on a text, found with a handful of ``in`` tests.
 
 The bundle pushes tens of megabytes through the redactor and most of it
-holds nothing to redact. ``Hits`` is computed once per Exchange (over its
-URL, plain header values and bodies together) and each rule whose flag is
-False is skipped for every part; a rule whose flag is True still checks
-the part it is given, so a superset text only costs time, never misses.
+holds nothing to redact. The hits are computed once per Exchange (over its
+URL, plain header values and bodies together) and each rule whose bit is
+clear is skipped for every part; a rule whose bit is set still checks the
+part it is given, so testing a larger text only costs time, never misses.
+
+Hits are a plain ``int`` bit set: they are computed for every header value,
+so they must cost nothing to build.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from desktop.core.redact.known import KnownSecrets
 from desktop.core.redact.names import TRIGGER_WORDS
 
-
-@dataclass(frozen=True, slots=True)
-class Hits:
-    known: bool = True
-    words: bool = True
-    jwt: bool = True
-    webhook_secret: bool = True
-    bearer: bool = True
-    basic: bool = True
-    phones: bool = True
-    patterns: bool = True
-
-    @property
-    def any(self) -> bool:
-        return (self.known or self.words or self.jwt or self.webhook_secret or self.bearer
-                or self.basic or self.phones or self.patterns)
-
-
-ALL = Hits()
-"""Every rule may fire: what callers without a precomputed ``Hits`` use."""
+KNOWN = 1
+"""One of the profile's secrets (in some form) may be present."""
+WORDS = 2
+"""A secret-like name (client_secret, api_key, password...) may be present."""
+JWT = 4
+WEBHOOK_SECRET = 8
+BEARER = 16
+BASIC = 32
+PHONES = 64
+PATTERNS = 128
+ALL = 255
+NONE = 0
+_LOWERED = WORDS | BEARER | BASIC
 
 
 def find_hits(
@@ -43,15 +38,26 @@ def find_hits(
     patterns: tuple[tuple[str, re.Pattern[str]], ...],
     *,
     phones: bool,
-) -> Hits:
-    lowered = text.lower()
-    return Hits(
-        known=bool(known) and known.present(text),
-        words=any(word in lowered for word in TRIGGER_WORDS),
-        jwt="eyJ" in text,
-        webhook_secret="whsec_" in text,
-        bearer="bearer" in lowered,
-        basic="basic" in lowered,
-        phones=phones and "+" in text,
-        patterns=any(pattern.search(text) is not None for _, pattern in patterns),
-    )
+    within: int = ALL,
+) -> int:
+    """``within``: the hits of a text containing this one; its clear bits stay clear."""
+    found = NONE
+    if within & _LOWERED:
+        lowered = text.lower()
+        if within & WORDS and any(word in lowered for word in TRIGGER_WORDS):
+            found |= WORDS
+        if within & BEARER and "bearer" in lowered:
+            found |= BEARER
+        if within & BASIC and "basic" in lowered:
+            found |= BASIC
+    if within & KNOWN and known and known.present(text):
+        found |= KNOWN
+    if within & JWT and "eyJ" in text:
+        found |= JWT
+    if within & WEBHOOK_SECRET and "whsec_" in text:
+        found |= WEBHOOK_SECRET
+    if phones and within & PHONES and "+" in text:
+        found |= PHONES
+    if within & PATTERNS and any(pattern.search(text) is not None for _, pattern in patterns):
+        found |= PATTERNS
+    return found

@@ -135,7 +135,8 @@ class KnownSecrets:
         match = self._regex.search(data)
         return self._needles[match.group()][0] if match else None
 
-    def replace(self, text: str, marker: Callable[[str], str], counted: Callable[[str], None]) -> str:
+    def replace(self, text: str, marker: Callable[[str], str],
+                counted: Callable[..., None]) -> str:
         """Replace every needle (base64 ones widened to their run) with ``marker(kind)``."""
         if self._regex is None or not self.present(text):
             return text
@@ -170,7 +171,7 @@ class KnownSecrets:
         return "".join(out)
 
     def replace_bytes(
-        self, data: bytes, marker: Callable[[str], bytes], counted: Callable[[str], None]
+        self, data: bytes, marker: Callable[[str], bytes], counted: Callable[..., None]
     ) -> bytes:
         """Replace needles in opaque bytes (no widening: the bytes have no known structure)."""
         if self._regex_b is None or not any(anchor in data for anchor in self._anchors_b):

@@ -134,6 +134,16 @@ def is_phone_name(name: str) -> bool:
     return n in _PHONE_EXACT or n.endswith(("phone", "phonenumber", "msisdn"))
 
 
+_NAMED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie",
+                            "location", "content-location", "referer", "referrer"})
+
+
+@lru_cache(maxsize=1024)
+def is_credential_header(name: str) -> bool:
+    """Headers redacted by their name (credentials, cookies, URL-valued), whatever the value."""
+    return name.lower() in _NAMED_HEADERS or secret_kind(name) is not None
+
+
 def field_kind(name: str) -> str | None:
     """``secret_kind`` or, for phone-number fields, ``PHONE``."""
     kind = secret_kind(name)

@@ -81,14 +81,16 @@ def looks_like_phone(value: str) -> bool:
     return 7 <= count <= 15
 
 
-def _matcher_spans(candidate: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _matcher_spans(candidate: str) -> tuple[tuple[int, int], ...]:
+    """Where libphonenumber finds numbers in a candidate (slow: ~0.2 ms, so remembered)."""
     import phonenumbers
 
     try:
         matches = phonenumbers.PhoneNumberMatcher(candidate, None)
-        return [(match.start, match.end) for match in matches]
+        return tuple((match.start, match.end) for match in matches)
     except Exception:  # the matcher is a heuristic; a failure must not stop redaction
-        return []
+        return ()
 
 
 def mask_phones_in_text(text: str, counted: Callable[..., None], *, json_raw: bool = False) -> str:

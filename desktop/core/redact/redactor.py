@@ -14,56 +14,36 @@ bodies). What was removed is counted by kind in ``report``, never recorded.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
-from desktop.core.exchange import Exchange, RequestRecord, TransportError, header_value
+from desktop.core.exchange import Exchange
 from desktop.core.finding import Finding
-from desktop.core.redact import rules
-from desktop.core.redact.hits import ALL, Hits, find_hits
+from desktop.core.redact import exchanges, rules
+from desktop.core.redact import hits as h
+from desktop.core.redact.exchanges import ExchangeParts
+from desktop.core.redact.hits import find_hits
 from desktop.core.redact.known import KnownSecrets
-from desktop.core.redact.names import PHONE, field_kind, secret_kind
+from desktop.core.redact.names import PHONE, field_kind, is_credential_header, secret_kind
 from desktop.core.redact.phones import looks_like_phone, mask_phone, mask_phones_in_text
 from desktop.core.redact.report import RedactionReport
-from desktop.core.redact.structure import BodyKind, body_kind, decode_body, dump_like, encode_body
+from desktop.core.redact.structure import BodyKind, RedactedBody, decode, dump_like, encode_body
 from desktop.core.redact.urls import redact_form, redact_url_with
 
 _JSON_KEY = re.compile(r'"([^"\\]{1,80})"\s*:')
 _NON_PLUS_PHONE_VALUE = re.compile(r'"\d[\d ().-]{5,18}\d"')
 """A JSON string of digits without '+': maybe a national phone number."""
 _CACHED_HITS_LENGTH = 200
-"""Short texts (header values, reason phrases) repeat: their Hits are remembered."""
+"""Short texts (header values, reason phrases) repeat: their hits are remembered."""
 _KIND = re.compile(r"[^a-z0-9_]+")
 _URL_HEADERS = frozenset({"location", "content-location", "referer", "referrer"})
-_NAMED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
 def normalise_kind(kind: str) -> str:
     """Kinds appear in markers: lowercase letters, digits and underscores only."""
     return _KIND.sub("_", kind.lower()).strip("_") or "secret"
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class RedactedBody:
-    text: str | None
-    """The redacted body as text, or None when the body is not text (binary)."""
-    data: bytes
-    """The redacted body as bytes, in the body's own charset."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class ExchangeParts:
-    """The redacted wire parts of an Exchange, for copies and for the HAR writer."""
-
-    url: str
-    request_headers: list[tuple[str, str]]
-    request_body: RedactedBody
-    response_headers: list[tuple[str, str]]
-    response_body: RedactedBody | None
 
 
 class Redactor:
@@ -78,7 +58,7 @@ class Redactor:
     ) -> None:
         """``secrets`` maps kind → value (``{"client_secret": "..."}``); ``patterns`` are
         provider (kind, regex) pairs. A pattern that does not compile raises ValueError."""
-        self.mask_phones = mask_phones
+        self._mask_phones = mask_phones
         self._values: dict[str, str] = {}
         for kind, value in (secrets or {}).items():
             if value:
@@ -91,7 +71,7 @@ class Redactor:
                 raise ValueError(f"redaction pattern {kind!r} is not a valid regex: {exc}") from exc
         self._patterns: tuple[tuple[str, re.Pattern[str]], ...] = tuple(compiled)
         self._known: KnownSecrets | None = None
-        self._hits_cache: dict[str, Hits] = {}
+        self._hits_cache: dict[str, int] = {}
         self._report = RedactionReport()
 
     # -- configuration -------------------------------------------------------------------
@@ -105,14 +85,19 @@ class Redactor:
 
     def spawn(self) -> Redactor:
         """A redactor with the same secrets and options and a fresh, empty report."""
-        child = Redactor.__new__(Redactor)
-        child.mask_phones = self.mask_phones
+        child = Redactor.__new__(type(self))
+        child._mask_phones = self._mask_phones
         child._values = dict(self._values)
         child._patterns = self._patterns
         child._known = self.known
         child._hits_cache = self._hits_cache
         child._report = RedactionReport()
         return child
+
+    @property
+    def mask_phones(self) -> bool:
+        """Whether phone numbers are masked (fixed at construction: hits are cached)."""
+        return self._mask_phones
 
     @property
     def report(self) -> RedactionReport:
@@ -129,8 +114,8 @@ class Redactor:
         """The kind of a known secret present in ``data`` in any form, or None (safety scans)."""
         return self.known.find(data)
 
-    def hits(self, text: str) -> Hits:
-        """Which rules could fire on ``text`` (or on any part of it)."""
+    def hits(self, text: str) -> int:
+        """Which rules could fire on ``text`` (or on any part of it): a bit set of ``hits``."""
         if len(text) > _CACHED_HITS_LENGTH:
             return find_hits(text, self.known, self._patterns, phones=self.mask_phones)
         cached = self._hits_cache.get(text)
@@ -150,34 +135,42 @@ class Redactor:
         """Free text (log lines, notes, summaries, curl commands)."""
         return self._scrub(text)
 
-    def _scrub(self, text: str, hits: Hits | None = None, *, json_raw: bool = False,
+    def _scrub(self, text: str, hits: int | None = None, *, json_raw: bool = False,
                names: bool = True, phones: bool = True,
                marker: Callable[[str], str] = rules.marker) -> str:
         """Every value- and shape-based rule; ``json_raw`` keeps raw JSON text valid."""
         if not text:
             return text
-        if hits is None or len(text) <= _CACHED_HITS_LENGTH:
-            hits = self.hits(text)  # a short part's own (cached) hits beat a superset's
-        if not hits.any:
+        if hits is None:
+            hits = self.hits(text)
+        elif hits == h.PHONES:  # the common case in messaging traffic: only numbers to mask
+            if "+" not in text or not phones or not self.mask_phones:
+                return text
+            return mask_phones_in_text(text, self._count, json_raw=json_raw)
+        elif hits and len(text) <= _CACHED_HITS_LENGTH:
+            # A short part of a larger text: test only the rules the larger text allows.
+            hits = find_hits(text, self.known, self._patterns, phones=self.mask_phones,
+                             within=hits)
+        if not hits:
             return text
         count = self._count
-        if hits.known:
+        if hits & h.KNOWN:
             text = self.known.replace(text, marker, count)
-        if names and hits.words:
+        if names and hits & h.WORDS:
             text = rules.redact_key_values(text, count, json_raw=json_raw)
             if not json_raw:
                 text = rules.redact_cookie_lines(text, count)
-        if hits.bearer:
+        if hits & h.BEARER:
             text = rules.redact_bearer(text, count)
-        if hits.basic:
+        if hits & h.BASIC:
             text = rules.redact_basic(text, count)
-        if hits.jwt:
+        if hits & h.JWT:
             text = rules.redact_jwts(text, count)
-        if hits.webhook_secret:
+        if hits & h.WEBHOOK_SECRET:
             text = rules.redact_webhook_secrets(text, count)
-        if hits.patterns and self._patterns:
+        if hits & h.PATTERNS and self._patterns:
             text = rules.redact_patterns(text, self._patterns, count, json_raw=json_raw)
-        if phones and hits.phones and self.mask_phones:
+        if phones and hits & h.PHONES and self.mask_phones:
             text = mask_phones_in_text(text, count, json_raw=json_raw)
         return text
 
@@ -194,7 +187,7 @@ class Redactor:
             if kind is None and _is_header_object(obj):
                 out = {key: self._walk(value, _child_kind(key, None))
                        for key, value in obj.items() if key != "value"}
-                out["value"] = self._header(obj["name"], obj["value"], ALL)
+                out["value"] = self._header(obj["name"], obj["value"], h.ALL)
                 return out
             return {
                 (self._scrub(key, names=False, phones=False) if isinstance(key, str) else key):
@@ -203,7 +196,7 @@ class Redactor:
             }
         if isinstance(obj, list | tuple):
             if kind is None and obj and all(_is_header_pair(item) for item in obj):
-                items: Iterable[Any] = (type(pair)((pair[0], self._header(pair[0], pair[1], ALL)))
+                items: Iterable[Any] = (type(pair)((pair[0], self._header(pair[0], pair[1], h.ALL)))
                                         for pair in obj)
             else:
                 items = (self._walk(item, kind) for item in obj)
@@ -223,7 +216,7 @@ class Redactor:
         self._count(kind)
         return rules.auth_value(value) if kind == "authorization" else rules.marker(kind)
 
-    def _json_text(self, text: str, hits: Hits) -> str:
+    def _json_text(self, text: str, hits: int) -> str:
         """Raw JSON: in place when no field name is secret, parsed and rebuilt otherwise."""
         if self._needs_structure(text, hits):
             try:
@@ -233,8 +226,8 @@ class Redactor:
             return dump_like(self._walk(parsed, None), text)
         return self._scrub(text, hits, json_raw=True)
 
-    def _needs_structure(self, text: str, hits: Hits) -> bool:
-        if hits.words and any(secret_kind(key) for key in set(_JSON_KEY.findall(text))):
+    def _needs_structure(self, text: str, hits: int) -> bool:
+        if hits & h.WORDS and any(secret_kind(key) for key in set(_JSON_KEY.findall(text))):
             return True
         if self.mask_phones and _NON_PLUS_PHONE_VALUE.search(text) and any(
                 field_kind(key) == PHONE for key in set(_JSON_KEY.findall(text))):
@@ -252,11 +245,11 @@ class Redactor:
         """The redacted body as text, or None when it is binary."""
         return self._body(data, content_type, None).text
 
-    def _body(self, data: bytes, content_type: str | None, hits: Hits | None,
+    def _body(self, data: bytes, content_type: str | None, hits: int | None,
               decoded: tuple[BodyKind, str | None, str] | None = None) -> RedactedBody:
         if not data:
             return RedactedBody("", data)
-        kind, text, charset = decoded or _decode(data, content_type)
+        kind, text, charset = decoded or decode(data, content_type)
         if text is None:
             new_data = self.known.replace_bytes(data, _byte_marker, self._count)
             return RedactedBody(None, new_data)
@@ -272,23 +265,23 @@ class Redactor:
             new = self._scrub(text, hits)
         return RedactedBody(new, data if new == text else encode_body(new, charset))
 
-    def redact_url(self, url: str, hits: Hits | None = None) -> str:
+    def redact_url(self, url: str, hits: int | None = None) -> str:
         """A URL with secret query parameters, userinfo passwords and path secrets replaced."""
         return redact_url_with(url, self, hits)
 
     def redact_headers(self, headers: Iterable[tuple[str, str]],
-                       hits: Hits | None = None) -> list[tuple[str, str]]:
+                       hits: int | None = None) -> list[tuple[str, str]]:
         """Headers with names kept: credentials replaced, Authorization keeps its scheme."""
         pairs = list(headers)
         if hits is None:
-            hits = self.hits("\n".join(v for n, v in pairs if not _is_special_header(n)))
+            hits = self.hits("\n".join(v for n, v in pairs if not is_credential_header(n)))
         return [(name, self._header(name, value, hits)) for name, value in pairs]
 
-    def _header(self, name: str, value: str, hits: Hits) -> str:
+    def _header(self, name: str, value: str, hits: int) -> str:
         if not value:
             return value
-        if not _is_special_header(name):
-            return self._scrub(value, hits) if hits.any else value
+        if not is_credential_header(name):
+            return self._scrub(value, hits) if hits else value
         lowered = name.lower()
         if lowered in ("authorization", "proxy-authorization"):
             if rules.is_redacted(value):
@@ -311,90 +304,19 @@ class Redactor:
 
     def redact_parts(self, exchange: Exchange) -> ExchangeParts:
         """Redact URL, headers and bodies of an Exchange, gating the rules once for all parts."""
-        request = exchange.request
-        response = exchange.response
-        request_decoded = _decode(request.body, header_value(request.headers, "content-type"))
-        texts = [request.url, request_decoded[1] or ""]
-        texts += [value for name, value in request.headers if not _is_special_header(name)]
-        response_decoded = None
-        if response is not None:
-            response_decoded = _decode(response.body, response.header("content-type"))
-            texts.append(response_decoded[1] or "")
-            texts += [value for name, value in response.headers if not _is_special_header(name)]
-        hits = self.hits("\n".join(texts))
-        return ExchangeParts(
-            url=self.redact_url(request.url, hits),
-            request_headers=self.redact_headers(request.headers, hits),
-            request_body=self._body(request.body, None, hits, request_decoded),
-            response_headers=(self.redact_headers(response.headers, hits)
-                              if response is not None else []),
-            response_body=(self._body(response.body, None, hits, response_decoded)
-                           if response is not None else None),
-        )
+        return exchanges.redact_parts(self, exchange)
 
     def redact_exchange(self, exchange: Exchange) -> Exchange:
         """A redacted copy of an Exchange (same id); the original is untouched."""
-        parts = self.redact_parts(exchange)
-        request = exchange.request
-        response = exchange.response
-        new_response = None
-        if response is not None and parts.response_body is not None:
-            new_response = dataclasses.replace(
-                response,
-                reason=self._scrub(response.reason),
-                headers=tuple(parts.response_headers),
-                body=parts.response_body.data,
-                incomplete=self._scrub(response.incomplete) if response.incomplete else None,
-            )
-        return dataclasses.replace(
-            exchange,
-            request=RequestRecord(request.method, parts.url, tuple(parts.request_headers),
-                                  parts.request_body.data),
-            response=new_response,
-            error=self.redact_error(exchange.error),
-            request_id=self._scrub(exchange.request_id) if exchange.request_id else None,
-            findings=[self.redact_finding(finding) for finding in exchange.findings],
-        )
-
-    def redact_error(self, error: TransportError | None) -> TransportError | None:
-        if error is None:
-            return None
-        return TransportError(kind=error.kind, message=self._scrub(error.message))
+        return exchanges.redact_exchange(self, exchange)
 
     def redact_finding(self, finding: Finding) -> Finding:
         """Findings quote evidence from the wire, so they pass through the redactor too."""
-        scrub = self._scrub
-        return dataclasses.replace(
-            finding,
-            title=scrub(finding.title),
-            causes=tuple(scrub(cause) for cause in finding.causes),
-            next_action=scrub(finding.next_action),
-            evidence=scrub(finding.evidence),
-            fix_value=scrub(finding.fix_value) if finding.fix_value else finding.fix_value,
-            extra=self.redact_json(finding.extra),
-        )
-
-
-def _decode(data: bytes, content_type: str | None) -> tuple[BodyKind, str | None, str]:
-    """(kind, text or None for binary, charset)."""
-    if not data:
-        return BodyKind.TEXT, "", "utf-8"
-    kind = body_kind(data, content_type)
-    decoded = decode_body(data, content_type) if kind is not BodyKind.BINARY else None
-    if decoded is None:
-        return BodyKind.BINARY, None, ""
-    return kind, decoded[0], decoded[1]
+        return exchanges.redact_finding(self, finding)
 
 
 def _byte_marker(kind: str) -> bytes:
     return rules.marker(kind).encode("ascii")
-
-
-@lru_cache(maxsize=1024)
-def _is_special_header(name: str) -> bool:
-    """Headers redacted by name (credentials, cookies, URLs), whatever their value."""
-    lowered = name.lower()
-    return lowered in _NAMED_HEADERS or lowered in _URL_HEADERS or secret_kind(name) is not None
 
 
 def _child_kind(key: object, parent: str | None) -> str | None:

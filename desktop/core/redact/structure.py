@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -16,6 +17,14 @@ _TEXT_HINTS = ("json", "xml", "javascript", "html", "csv", "yaml", "graphql", "t
                "x-www-form-urlencoded", "multipart/", "problem", "ndjson")
 _BINARY_HINTS = ("image/", "audio/", "video/", "font/", "application/zip", "application/pdf",
                  "application/gzip", "protobuf", "octet-stream", "application/x-tar")
+
+
+@dataclass(frozen=True, slots=True)
+class RedactedBody:
+    text: str | None
+    """The redacted body as text, or None when the body is not text (binary)."""
+    data: bytes
+    """The redacted body as bytes, in the body's own charset."""
 
 
 class BodyKind(Enum):
@@ -53,7 +62,7 @@ def body_kind(data: bytes, content_type: str | None) -> BodyKind:
         return BodyKind.FORM
     if any(hint in media for hint in _TEXT_HINTS):
         return BodyKind.TEXT
-    if media and any(hint in media for hint in _BINARY_HINTS) and media != "application/octet-stream":
+    if media != "application/octet-stream" and any(hint in media for hint in _BINARY_HINTS):
         return BodyKind.BINARY
     head = data[:1024]
     if b"\x00" in head:
@@ -71,6 +80,17 @@ def decode_body(data: bytes, content_type: str | None) -> tuple[str, str] | None
     if "\x00" in text:
         return None
     return text, charset
+
+
+def decode(data: bytes, content_type: str | None) -> tuple[BodyKind, str | None, str]:
+    """(kind, text or None when binary, charset) of a body."""
+    if not data:
+        return BodyKind.TEXT, "", "utf-8"
+    kind = body_kind(data, content_type)
+    decoded = decode_body(data, content_type) if kind is not BodyKind.BINARY else None
+    if decoded is None:
+        return BodyKind.BINARY, None, ""
+    return kind, decoded[0], decoded[1]
 
 
 def encode_body(text: str, charset: str) -> bytes:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlsplit, urlunsplit
 
+from desktop.core.redact import hits as h
 from desktop.core.redact import rules
 from desktop.core.redact.names import PHONE, field_kind
 from desktop.core.redact.phones import looks_like_phone, mask_phone
 from desktop.core.redact.structure import url_marker
 
 if TYPE_CHECKING:
-    from desktop.core.redact.hits import Hits
     from desktop.core.redact.redactor import Redactor
 
 _PATH_SAFE = ":@!$&'()*+,;="
@@ -26,13 +26,13 @@ _QUERY_SAFE = ":/@!$'()*,;"
 """'+' is encoded in queries: form decoders read a bare '+' as a space."""
 
 
-def redact_url_with(url: str, redactor: Redactor, hits: Hits | None = None) -> str:
+def redact_url_with(url: str, redactor: Redactor, hits: int | None = None) -> str:
     """``hits`` may come from a larger text holding the URL (the whole Exchange)."""
     if not url:
         return url
     if hits is None:
         hits = redactor.hits(url)
-    if not hits.any and not any(char in url for char in "?#@%"):
+    if not hits and not any(char in url for char in "?#@%"):
         return url  # nothing to scrub and no named values: the common case, kept cheap
     try:
         parts = urlsplit(url)
@@ -47,17 +47,17 @@ def redact_url_with(url: str, redactor: Redactor, hits: Hits | None = None) -> s
                     else _component(fragment, redactor, hits, _QUERY_SAFE))
     rebuilt = (parts.scheme, netloc, path, query, fragment)
     out = url if rebuilt == tuple(parts) else urlunsplit(rebuilt)
-    if hits.known:  # encodings the decoding above did not undo
+    if hits & h.KNOWN:  # encodings the decoding above did not undo
         out = redactor.known.replace(out, url_marker, redactor._count)
     return out
 
 
-def redact_form(text: str, redactor: Redactor, hits: Hits) -> str:
+def redact_form(text: str, redactor: Redactor, hits: int) -> str:
     """An ``application/x-www-form-urlencoded`` body."""
     return _pairs(text, redactor, hits, form=True)
 
 
-def _netloc(netloc: str, redactor: Redactor, hits: Hits) -> str:
+def _netloc(netloc: str, redactor: Redactor, hits: int) -> str:
     userinfo, at, hostport = netloc.rpartition("@")
     if not at:
         return netloc
@@ -69,14 +69,14 @@ def _netloc(netloc: str, redactor: Redactor, hits: Hits) -> str:
     return f"{user}{colon}{password}@{hostport}"
 
 
-def _path(path: str, redactor: Redactor, hits: Hits) -> str:
-    if not path or path == "/" or (not hits.any and "%" not in path):
+def _path(path: str, redactor: Redactor, hits: int) -> str:
+    if not path or path == "/" or (not hits and "%" not in path):
         return path
     return "/".join(_component(segment, redactor, hits, _PATH_SAFE)
                     for segment in path.split("/"))
 
 
-def _component(raw: str, redactor: Redactor, hits: Hits, safe: str) -> str:
+def _component(raw: str, redactor: Redactor, hits: int, safe: str) -> str:
     if not raw:
         return raw
     if "%" in raw:
@@ -88,7 +88,7 @@ def _component(raw: str, redactor: Redactor, hits: Hits, safe: str) -> str:
     return raw if new == decoded else quote(new, safe=safe + ":")
 
 
-def _pairs(text: str, redactor: Redactor, hits: Hits, *, form: bool) -> str:
+def _pairs(text: str, redactor: Redactor, hits: int, *, form: bool) -> str:
     """``a=1&b=2`` with each value redacted by its name, or scrubbed as text."""
     decode = unquote_plus if form else unquote
     out = []
@@ -108,7 +108,7 @@ def _pairs(text: str, redactor: Redactor, hits: Hits, *, form: bool) -> str:
     return "&".join(out)
 
 
-def _value(name: str, value: str, redactor: Redactor, hits: Hits) -> str:
+def _value(name: str, value: str, redactor: Redactor, hits: int) -> str:
     kind = field_kind(name)
     if kind is None:
         return redactor._scrub(value, hits)

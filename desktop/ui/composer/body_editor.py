@@ -3,15 +3,16 @@
 Validation is core's (``desktop.core.lint.context.parse_body``, the same
 parse lint uses), so the line and column shown here are the ones lint
 reports. The highlighter (and with it Pygments) is created the first time
-the editor is shown.
+the editor is shown, and lint's modules with the first validation.
 """
 
 from __future__ import annotations
 
+import html
 import json
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QShowEvent
+from PySide6.QtGui import QFontDatabase, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,8 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.core.lint.context import parse_body
 
 VALIDATE_DELAY_MS = 250
 
@@ -39,7 +38,9 @@ class BodyEditor(QWidget):
         self.edit.textChanged.connect(self._text_changed)
         self.status = QLabel()
         self.status.setObjectName("bodyStatus")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.status.linkActivated.connect(self._go_to)
         self.format_button = QPushButton("Format JSON")
         self.format_button.setToolTip("Indent the JSON body (it must be valid)")
         self.format_button.clicked.connect(self.format_json)
@@ -56,7 +57,6 @@ class BodyEditor(QWidget):
         self._timer.setInterval(VALIDATE_DELAY_MS)
         self._timer.timeout.connect(self.validate)
         self._quiet = False
-        self.validate()
 
     def showEvent(self, event: QShowEvent) -> None:
         if self.highlighter is None:
@@ -79,7 +79,6 @@ class BodyEditor(QWidget):
                 self.edit.setPlainText(text)
             finally:
                 self._quiet = False
-        self.validate()
 
     def _text_changed(self) -> None:
         self._timer.start()
@@ -89,6 +88,8 @@ class BodyEditor(QWidget):
     def validate(self) -> None:
         """Say in place whether the body is JSON, and where it breaks when it is not."""
         self._timer.stop()
+        from desktop.core.lint.context import parse_body  # lint loads on first use
+
         parsed = parse_body(self.body())
         if not parsed.present:
             self._say("", None)
@@ -98,12 +99,24 @@ class BodyEditor(QWidget):
             self.format_button.setEnabled(True)
         elif parsed.looks_like_json and parsed.error is not None:
             error = parsed.error
-            where = f"line {error.line}, column {error.column}: " if error.line else ""
-            self._say(f"✗ Invalid JSON — {where}{error.message}", "error")
+            where = (f"<a href='{error.line}:{error.column}'>line {error.line}, column "
+                     f"{error.column}</a>: " if error.line else "")
+            self._say(f"✗ Invalid JSON — {where}{html.escape(error.message)}", "error")
             self.format_button.setEnabled(False)
         else:
             self._say("Not JSON: sent as typed.", None)
             self.format_button.setEnabled(False)
+
+    def _go_to(self, target: str) -> None:
+        """Put the cursor where the JSON breaks (the link in the status line)."""
+        line, _, column = target.partition(":")
+        block = self.edit.document().findBlockByNumber(int(line) - 1)
+        if not block.isValid():
+            return
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.Right, n=max(0, int(column) - 1))
+        self.edit.setTextCursor(cursor)
+        self.edit.setFocus()
 
     def _say(self, text: str, state: str | None) -> None:
         self.status.setText(text)
@@ -112,6 +125,8 @@ class BodyEditor(QWidget):
         self.status.style().polish(self.status)
 
     def format_json(self) -> None:
+        from desktop.core.lint.context import parse_body
+
         parsed = parse_body(self.body())
         if parsed.is_json:
             self.edit.setPlainText(json.dumps(parsed.value, indent=2, ensure_ascii=False))

@@ -126,6 +126,9 @@ class BodyViewer(QWidget):
         response = self.response
         if response is None or not response.body:
             return "", False
+        if b"\x00" in response.body[:4096]:  # an image, a zip...: not text at all
+            kind = response.header("Content-Type") or "unknown type"
+            return f"[binary body: {human_size(len(response.body))}, {kind}; not shown]", False
         if self.pretty and len(response.body) <= PRETTY_LIMIT:
             data = response.json()  # None when not JSON or truncated
             if data is not None:

@@ -28,6 +28,12 @@ from desktop.core.curl import CurlParseError, CurlRequest, parse_curl
 from desktop.core.provider.model import Provider
 
 PARSE_DELAY_MS = 200
+DIALOG_STYLE = """
+#curlResult { padding: 6px 8px; border-radius: 4px; }
+#curlResult[kind="error"] { background: #fdecea; color: #8e1c1c; }
+#curlResult[kind="warn"] { background: #fff4e0; color: #6b4100; }
+#curlResult[kind="ok"] { background: #edf7ee; color: #1b5e20; }
+"""
 
 
 class CurlImportDialog(QDialog):
@@ -36,6 +42,7 @@ class CurlImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("curlImportDialog")
         self.setWindowTitle("Import curl command")
+        self.setStyleSheet(DIALOG_STYLE)
         self.resize(680, 460)
         self.provider = provider
         self.parsed: CurlRequest | None = None
@@ -98,7 +105,7 @@ class CurlImportDialog(QDialog):
         lines += [f"⚠ {html.escape(w)}" for w in parsed.warnings]
         if self.credentials:
             names = ", ".join(dict.fromkeys(self.credentials))
-            lines.append(f"🔑 The command carries credentials ({html.escape(names)}). The "
+            lines.append(f"⚠ The command carries credentials ({html.escape(names)}). The "
                          "profile's credentials will be used instead, and these headers are "
                          "left out.")
             self.keep_credentials.show()

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from desktop.core.client.spec import RequestSpec
 from desktop.core.exchange import RequestRecord
-from desktop.ui.composer.curl_dialog import CurlImportDialog
 
 if TYPE_CHECKING:
+    from desktop.ui.composer.curl_dialog import CurlImportDialog
     from desktop.ui.pages.composer import ComposerPage
 
 SECRETS_WARNING = (
@@ -67,6 +67,8 @@ class CurlActions:
     def import_dialog(self, text: str = "") -> CurlImportDialog:
         """Open the import dialog (pre-filled with a pasted command); the editor changes only
         when the user presses Import."""
+        from desktop.ui.composer.curl_dialog import CurlImportDialog  # curl loads on first use
+
         page = self.page
         page.ctx.show_page.emit(page.title)
         dialog = CurlImportDialog(page.provider, text, page)
@@ -107,7 +109,7 @@ class CurlActions:
 
         page = self.page
         request = self.request_to_copy()
-        session = page.ctx.session(page.profile) if page.profile else None
+        session = page.session()
         redactor = None if with_secrets or session is None else redactor_for(session)
         if redactor is None and not with_secrets:
             from desktop.core.redact import Redactor

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLay
 
 from desktop.core.finding import Finding, Severity
 from desktop.core.provider.model import Provider
-from desktop.ui.composer.lint_list import SEVERITY_GLYPHS, SEVERITY_WORDS
+from desktop.ui.composer.lint_list import SEVERITY_WORDS, severity_glyph
 
 
 def finding_html(finding: Finding, doc_url: str | None) -> str:
@@ -41,7 +41,7 @@ class FindingCard(QFrame):
         self.doc_url = doc_url
         self.setObjectName("findingCard")
         self.setProperty("severity", finding.severity.value)
-        self.title = QLabel(f"{SEVERITY_GLYPHS[finding.severity]} "
+        self.title = QLabel(f"{severity_glyph(finding.severity)} "
                             f"<b>{html.escape(finding.title)}</b>")
         self.title.setObjectName("findingTitle")
         self.title.setWordWrap(True)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -23,7 +22,13 @@ from PySide6.QtWidgets import (
 from desktop.core.finding import Finding, Severity
 
 SEVERITY_WORDS = {Severity.ERROR: "Error", Severity.WARN: "Warning", Severity.INFO: "Note"}
-SEVERITY_GLYPHS = {Severity.ERROR: "⛔", Severity.WARN: "⚠", Severity.INFO: "ℹ"}
+SEVERITY_GLYPHS = {Severity.ERROR: "✖", Severity.WARN: "⚠", Severity.INFO: "ℹ"}
+SEVERITY_COLOURS = {Severity.ERROR: "#c62828", Severity.WARN: "#b35900", Severity.INFO: "#1565c0"}
+
+
+def severity_glyph(severity: Severity) -> str:
+    """The severity's sign, coloured, as rich text."""
+    return f"<span style='color:{SEVERITY_COLOURS[severity]}'>{SEVERITY_GLYPHS[severity]}</span>"
 
 
 def fix_label(finding: Finding) -> str:
@@ -62,7 +67,7 @@ class LintRow(QFrame):
         self.finding = finding
         self.setObjectName("lintRow")
         self.setProperty("severity", finding.severity.value)
-        glyph = QLabel(SEVERITY_GLYPHS[finding.severity])
+        glyph = QLabel(severity_glyph(finding.severity))
         glyph.setObjectName("lintGlyph")
         glyph.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.text = QLabel(f"<b>{SEVERITY_WORDS[finding.severity]}:</b> "
@@ -82,23 +87,22 @@ class LintRow(QFrame):
             layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
 
 
-class LintList(QScrollArea):
+class LintList(QWidget):
+    """The findings of the last lint pass; beyond ``MAX_ROWS`` a line says how many more."""
+
     fix_requested = Signal(object)
     """A Finding whose fix the user clicked."""
 
-    MAX_HEIGHT = 150
+    MAX_ROWS = 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lintList")
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._inner = QWidget()
-        self._layout = QVBoxLayout(self._inner)
-        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 4, 0, 0)
         self._layout.setSpacing(3)
-        self.setWidget(self._inner)
+        self.more = QLabel()
+        self.more.setObjectName("lintMore")
         self.rows: list[LintRow] = []
         self.findings: list[Finding] = []
         self.set_findings([])
@@ -110,15 +114,20 @@ class LintList(QScrollArea):
         for row in self.rows:
             row.setParent(None)
             row.deleteLater()
-        self.rows = [LintRow(finding, self.fix_requested) for finding in findings]
+        self._layout.removeWidget(self.more)
+        shown = findings[:self.MAX_ROWS]
+        self.rows = [LintRow(finding, self.fix_requested) for finding in shown]
         for row in self.rows:
             self._layout.addWidget(row)
-        self.setVisible(bool(self.rows))
-        self._fit()
-
-    def _fit(self) -> None:
-        height = self._inner.sizeHint().height()
-        self.setFixedHeight(min(height + 2, self.MAX_HEIGHT))
+        hidden = findings[self.MAX_ROWS:]
+        if hidden:
+            self.more.setText(f"…and {len(hidden)} more: "
+                              + "; ".join(f.title for f in hidden[:3])
+                              + ("…" if len(hidden) > 3 else ""))
+            self.more.setToolTip("<br>".join(html.escape(f.title) for f in hidden))
+            self._layout.addWidget(self.more)
+        self.more.setVisible(bool(hidden))
+        self.setVisible(bool(findings))
 
     @property
     def errors(self) -> list[Finding]:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QSizePolicy,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from desktop.core.provider.model import Endpoint
 from desktop.ui.composer.body_editor import BodyEditor
 from desktop.ui.composer.pairs_table import PairsTable
 from desktop.ui.composer.url_field import UrlField
+from desktop.ui.widgets.elided_label import ElidedLabel
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
@@ -54,18 +54,15 @@ class RequestEditor(QWidget):
         self.url.curl_pasted.connect(self.curl_pasted)
         self.templates = QToolButton()
         self.templates.setObjectName("templatesButton")
-        self.templates.setText("Templates")
+        self.templates.setText("Templates ▾")
         self.templates.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.templates.setMenu(QMenu(self.templates))
         self.templates.setToolTip("Start from one of the provider's common requests")
 
-        self.full_url = QLabel()
+        self.full_url = ElidedLabel()
         self.full_url.setObjectName("fullUrl")
-        self.full_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.full_url.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.auth_label = QLabel()
+        self.auth_label = ElidedLabel(mode=Qt.TextElideMode.ElideRight)
         self.auth_label.setObjectName("authLine")
-        self.auth_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.attach_auth = QCheckBox("Attach")
         self.attach_auth.setChecked(True)
         self.attach_auth.setToolTip("Attach the profile's credentials to this request "
@@ -152,7 +149,6 @@ class RequestEditor(QWidget):
 
     def set_auth_description(self, text: str) -> None:
         self.auth_label.setText(text)
-        self.auth_label.setToolTip(text)
 
     # -- reactions ----------------------------------------------------------------------------
 
@@ -178,7 +174,6 @@ class RequestEditor(QWidget):
         spec = spec or self.spec()
         shown = spec.url if self.url.text().strip() else (self.base_url or "No base URL")
         self.full_url.setText(f"{spec.method} {shown}")
-        self.full_url.setToolTip(spec.url)
         self.tabs.setTabText(0, _counted("Params", len(self.params.pairs())))
         self.tabs.setTabText(1, _counted("Headers", len(self.headers.pairs())))
         self.tabs.setTabText(2, "Body" + (" ●" if spec.body.strip() else ""))

@@ -35,14 +35,22 @@ from desktop.ui.composer.findings_panel import FindingsPanel
 from desktop.ui.composer.retry_bar import RetryBar
 from desktop.ui.composer.timings_view import TimingsView
 from desktop.ui.composer.units import human_ms, human_size
+from desktop.ui.widgets.elided_label import ElidedLabel
 
 FINDINGS_TAB, BODY_TAB, HEADERS_TAB, TIMINGS_TAB = range(4)
+GETTING_STARTED = (
+    "Findings explain the response here once it arrives: what we saw, the likely causes, "
+    "what to do next.\n\n"
+    "To start, pick a request from Templates ▾, type a path such as /api/core/whoami (the "
+    "profile's base URL is added for you), or paste a curl command into the URL field. "
+    "Lint checks the request as you type. Ctrl+Enter sends, Esc cancels."
+)
 
 
 def status_kind(exchange: Exchange) -> str:
     """``ok``, ``redirect``, ``client``, ``server`` or ``error``: the colour of a status."""
     status = exchange.status
-    if status is None or exchange.error is not None and exchange.response is None:
+    if status is None or (exchange.error is not None and exchange.response is None):
         return "error"
     if status < 300:
         return "ok"
@@ -59,11 +67,10 @@ class ResponseView(QWidget):
         self.status = QLabel("No response yet")
         self.status.setObjectName("statusLabel")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.meta = QLabel()
+        self.meta = ElidedLabel(mode=Qt.TextElideMode.ElideRight)
         self.meta.setObjectName("responseMeta")
-        self.request_id = QLabel()
+        self.request_id = ElidedLabel()
         self.request_id.setObjectName("requestId")
-        self.request_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_id_button = QToolButton()
         self.copy_id_button.setObjectName("copyRequestId")
         self.copy_id_button.setText("Copy")
@@ -98,11 +105,13 @@ class ResponseView(QWidget):
         summary = QHBoxLayout()
         summary.addWidget(self.status)
         summary.addWidget(self.meta, 1)
-        summary.addWidget(self.request_id)
-        summary.addWidget(self.copy_id_button)
+        identity = QHBoxLayout()
+        identity.addWidget(self.request_id, 1)
+        identity.addWidget(self.copy_id_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(summary)
+        layout.addLayout(identity)
         layout.addWidget(self.message)
         layout.addWidget(self.retry)
         layout.addWidget(self.tabs, 1)
@@ -117,7 +126,7 @@ class ResponseView(QWidget):
         self._set_request_id(None)
         self._say("")
         self.retry.set_plan(None)
-        self.findings.set_findings([], None, "Findings explain the response once it arrives.")
+        self.findings.set_findings([], None, GETTING_STARTED)
         self.body.set_response(None)
         self.headers.setRowCount(0)
         self.timings.set_timings(None)
@@ -158,6 +167,9 @@ class ResponseView(QWidget):
         else:
             self.clear()
         self._status("Not sent: no token", "error")
+        if token_exchange is not None:
+            self.meta.setText(f"Token request: {token_exchange.summary}  ·  "
+                              f"{human_ms(token_exchange.duration_ms)}")
         self._say(f"The request was not sent because no access token could be acquired. "
                   f"{message}" + (" The token request is shown below."
                                   if token_exchange is not None else ""), "error")

@@ -68,7 +68,8 @@ class Sender(QObject):
         profile = client.profile.name
 
         def notice(exchange: Exchange) -> None:
-            if exchange.profile == profile:
+            # A checklist running on the same profile marks its Exchanges with a step.
+            if exchange.profile == profile and exchange.step is None:
                 produced.append(exchange)
 
         stop_watching = self.history.added.connect(notice)

@@ -38,4 +38,6 @@ COMPOSER_STYLE = f"""
 #findingCard[severity="warn"] {{ border-left-color: #ef8f00; }}
 #findingCard[severity="info"] {{ border-left-color: {REDIRECT}; }}
 #findingTitle {{ font-size: 14px; }}
+#templatesButton::menu-indicator {{ image: none; width: 0; }}
+#lintMore {{ color: #555d6b; }}
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.ui.widgets.finding_feedback import FindingFeedback
 from desktop.ui.widgets.mnemonics import Mnemonics
@@ -41,3 +41,19 @@ def add_row(
     column.addWidget(feedback)
     form.addRow(label, block)
     return label, feedback, help_label
+
+
+def align_labels(root: QWidget) -> None:
+    """One label column width for every visible form section under ``root``: fields line up."""
+    labels = []
+    for box in root.findChildren(QGroupBox):
+        form = box.layout()
+        if box.isHidden() or not isinstance(form, QFormLayout):
+            continue
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and isinstance(item.widget(), QLabel):
+                labels.append(item.widget())
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)

@@ -54,14 +54,14 @@ class ProfileActions(QObject):
 
         self.new_action = make("&New profile…", self.new_profile, "new",
                                "Create a credential profile", "New")
-        self.edit_action = make("&Edit profile…", self.edit_profile, "edit",
+        self.edit_action = make("Edi&t profile…", self.edit_profile, "edit",
                                 "Edit the selected profile", "Edit")
         self.duplicate_action = make("D&uplicate profile…", self.duplicate_profile, "duplicate",
                                      "Copy the selected profile, secrets included", "Duplicate")
         self.delete_action = make("&Delete profile…", self.delete_profile, None,
                                   "Delete the selected profile and its keychain entries",
                                   "Delete")
-        self.import_action = make("&Import profiles…", self.import_profiles, None,
+        self.import_action = make("I&mport profiles…", self.import_profiles, None,
                                   "Add profiles from an exported file (never replaces any)",
                                   "Import")
         self.export_action = make("E&xport profiles…", self.export_profiles, None,

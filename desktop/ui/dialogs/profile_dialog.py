@@ -11,7 +11,6 @@ better, and the checklist will say so again. Secrets go to the
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
@@ -35,11 +34,12 @@ from desktop.core.profiles import Profile, ProfileError
 from desktop.core.provider.model import Environment, Provider
 from desktop.core.secrets import SecretKind
 from desktop.core.workspace import Workspace
-from desktop.ui.dialogs.form import add_row
+from desktop.ui.dialogs.form import add_row, align_labels
+from desktop.ui.dialogs.profile_secrets import load_secrets, store_secrets
 from desktop.ui.dialogs.provider_fields import ProviderFields
 from desktop.ui.dialogs.webhook_section import WebhookSection
 from desktop.ui.sidebar import PRODUCTION_COLOUR, dot_icon
-from desktop.ui.widgets.finding_feedback import FindingFeedback
+from desktop.ui.widgets.finding_feedback import FindingFeedback, show_by_location
 from desktop.ui.widgets.mnemonics import Mnemonics
 
 BLOCKING_CODES = frozenset({"profile.base_url_invalid"})
@@ -77,11 +77,11 @@ class ProfileDialog(QDialog):
         self.saved_profile: Profile | None = None
         self._id = profile.id if mode is DialogMode.EDIT and profile else uuid.uuid4().hex
         self._typed_settings: dict[str, str] = dict(profile.settings) if profile else {}
-        self._loaded_secrets = self._load_secrets(profile) if profile else {}
+        self._loaded_secrets = load_secrets(workspace.secrets, profile.id) if profile else {}
         self._typed_secrets: dict[SecretKind, str] = dict(self._loaded_secrets)
         self._auto_name = ""
         self._auto_base_url = ""
-        self._save_error = ""
+        self._save_error: tuple[str, Profile | None] = ("", None)
         self._building = True
         self.fields: ProviderFields | None = None
         self.findings: list[Finding] = []
@@ -202,10 +202,6 @@ class ProfileDialog(QDialog):
         if index >= 0:
             combo.setCurrentIndex(index)
 
-    def _load_secrets(self, profile: Profile) -> dict[SecretKind, str]:
-        values = {kind: self.workspace.secrets.get(profile.id, kind) for kind in SecretKind}
-        return {kind: value for kind, value in values.items() if value}
-
     # -- reacting to choices -------------------------------------------------------------------
 
     def provider(self) -> Provider | None:
@@ -256,22 +252,7 @@ class ProfileDialog(QDialog):
             self._content.insertWidget(offset, box)
             box.show()  # now, not on the next event loop turn: the form is complete at once
         self.fields.changed.connect(self._revalidate)
-        self._align_labels()
-
-    def _align_labels(self) -> None:
-        """One label column width for every section, so the fields line up."""
-        labels = []
-        for box in self.findChildren(QGroupBox):
-            form = box.layout()
-            if box.isHidden() or not isinstance(form, QFormLayout):
-                continue
-            for row in range(form.rowCount()):
-                item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-                if item is not None and isinstance(item.widget(), QLabel):
-                    labels.append(item.widget())
-        width = max((label.sizeHint().width() for label in labels), default=0)
-        for label in labels:
-            label.setMinimumWidth(width)
+        align_labels(self)
 
     def _environment_changed(self) -> None:
         provider, env = self.provider(), self.environment()
@@ -361,19 +342,8 @@ class ProfileDialog(QDialog):
             read_only = {"base_url", *(k.value for k in self.fields.secret_fields)}
             findings = [f for f in findings if f.location not in read_only]
         self.findings = findings
-        places: dict[str, FindingFeedback] = {"base_url": self.base_url_feedback,
-                                              **self.fields.feedback}
-        by_place: dict[str, list[Finding]] = defaultdict(list)
-        unplaced: list[Finding] = []
-        for finding in findings:
-            if finding.location in places:
-                by_place[finding.location].append(finding)
-            else:
-                unplaced.append(finding)
-        for place, feedback in places.items():
-            shown = by_place.get(place, [])
-            feedback.show_findings(shown, blocking=any(f.code in BLOCKING_CODES for f in shown))
-
+        unplaced = show_by_location(findings, {"base_url": self.base_url_feedback,
+                                               **self.fields.feedback}, BLOCKING_CODES)
         exclude = self._id if self.mode is DialogMode.EDIT else None
         name_problem = self.workspace.profiles.name_problem(self.name_edit.text(), exclude)
         if name_problem:
@@ -382,8 +352,9 @@ class ProfileDialog(QDialog):
             self.name_feedback.show_findings([])
         self.blocking = [p for p in [name_problem] if p]
         self.blocking += [f.title for f in findings if f.code in BLOCKING_CODES]
-        if self._save_error:
-            self.general_feedback.show_text(self._save_error)
+        error, attempted = self._save_error
+        if error and attempted == self.profile():  # shown until the user changes something
+            self.general_feedback.show_text(error)
         else:
             self.general_feedback.show_findings(unplaced)
         self.ok_button.setEnabled(not self.blocking)
@@ -409,7 +380,6 @@ class ProfileDialog(QDialog):
     # -- saving ----------------------------------------------------------------------------------
 
     def accept(self) -> None:
-        self._save_error = ""
         self._revalidate()
         if self.blocking:
             return
@@ -421,32 +391,13 @@ class ProfileDialog(QDialog):
                 saved = store.add(self.profile())
         except ProfileError as exc:
             # Stay open with everything typed still there.
-            self._save_error = str(exc)
+            self._save_error = (str(exc), self.profile())
             self._revalidate()
             return
-        self._store_secrets(saved)
+        provider = self.provider()
+        store_secrets(self.workspace.secrets, saved.id, self.secret_values(), self._loaded_secrets,
+                      editing=self.mode is DialogMode.EDIT,
+                      sandbox=provider is not None and provider.sandbox)
         self.saved_profile = saved
         self.saved.emit(saved)
         super().accept()
-
-    def _store_secrets(self, profile: Profile) -> None:
-        secrets = self.workspace.secrets
-        values = self.secret_values()
-        provider = self.provider()
-        if provider is not None and provider.sandbox:
-            # Demo credentials are the sandbox's to supply, for this session, never stored.
-            if self.mode is not DialogMode.EDIT:
-                for kind, value in values.items():
-                    if value:
-                        secrets.provide(profile.id, kind, value)
-            return
-        editing = self.mode is DialogMode.EDIT
-        for kind, value in values.items():
-            if editing and value == self._loaded_secrets.get(kind, ""):
-                continue  # unchanged: no keychain write (some keychains ask each time)
-            if value or editing:
-                secrets.set(profile.id, kind, value)  # "" deletes
-        if editing:
-            for kind in self._loaded_secrets:
-                if kind not in values:  # the provider changed and no longer needs it
-                    secrets.delete(profile.id, kind)

@@ -14,7 +14,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor, QFont
 
 from desktop.core.exchange import Exchange
@@ -25,6 +32,14 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Time", "Profile", "Method", "Path", "Status", "Duration", "Finding")
 TIME, PROFILE, METHOD, PATH, STATUS, DURATION, FINDING = range(len(COLUMNS))
 EXCHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _ALIGNMENT, _TOOLTIP, EXCHANGE_ROLE})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 
 STATUS_COLOURS = {
     "2": QColor("#2e7d32"), "3": QColor("#1565c0"), "4": QColor("#b35900"),
@@ -68,10 +83,17 @@ class HistoryModel(QAbstractTableModel):
     def set_filter(self, text: str) -> None:
         """Show only the rows matching ``text`` (History's filter syntax)."""
         self.take_new_rows()
+        query = Query.parse(text)
+        if query.empty:
+            rows = None
+        elif self._rows is not None and query.narrows(self._query):
+            rows = self.history.filter(text, self._rows)  # typing on: search what is shown
+        else:
+            rows = self.history.filter(text)
         self.beginResetModel()
         self.filter_text = text
-        self._query = Query.parse(text)
-        self._rows = None if self._query.empty else self.history.filter(text)
+        self._query = query
+        self._rows = rows
         self.endResetModel()
 
     @property
@@ -152,22 +174,32 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Qt asks every visible cell for a dozen roles on each paint: answer the
+        # ones we do not use before touching the Exchange.
+        if role not in _ROLES or not index.isValid():
             return None
-        exchange = self.exchange_at(index.row())
-        if exchange is None:
+        row = index.row()
+        rows = self._rows
+        if rows is None:
+            if row >= self._known:
+                return None
+            exchange = self.history[row]
+        elif row < len(rows):
+            exchange = self.history[rows[row]]
+        else:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(exchange, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
-            key = "error" if exchange.response is None else str(exchange.response.status)[0]
-            return STATUS_COLOURS.get(key)
-        if role == Qt.ItemDataRole.FontRole and column == STATUS:
-            return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (STATUS, DURATION):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if column == STATUS:
+            if role == _FOREGROUND:
+                key = "error" if exchange.response is None else str(exchange.response.status)[0]
+                return STATUS_COLOURS.get(key)
+            if role == _FONT:
+                return self._bold
+        if role == _ALIGNMENT:
+            return _CENTRE if column == STATUS else _RIGHT if column == DURATION else None
+        if role == _TOOLTIP:
             return self._tooltip(exchange, column)
         if role == EXCHANGE_ROLE:
             return exchange

@@ -251,6 +251,7 @@ class ChecklistPage(Page):
         async for event in engine.run(previous, start_from=start_from):
             if isinstance(event, RunStarted):
                 self.runs[profile.id] = event.run
+                session.last_run = event.run
                 if self._profile is not None and self._profile.id == profile.id:
                     self.model.show_run(event.run)
                     self.escalation.show_facts(None)

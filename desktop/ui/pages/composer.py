@@ -5,23 +5,16 @@ response viewer with its explanation. The page wires widgets to core:
 lint (``lint_request``/``apply_fix``), templates (``fill_template``), the
 profile's client (through ``Sender``), curl import/export and the redactor.
 
-Lint never blocks sending. When error findings are listed, the first press
-of Send asks in place ("Send anyway") and the second sends; that answer is
-remembered for the same set of errors. Deliberately sending a broken request
-is a normal thing to do in a diagnostic tool (to see what the server says),
-so the question is asked once, in place, with no modal dialog to dismiss.
+Lint never blocks sending: see ``SendBar`` for the one in-place question
+asked when error findings are listed.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -30,14 +23,14 @@ from PySide6.QtWidgets import (
 from desktop.core.client.spec import RequestSpec
 from desktop.core.compose import credential_headers, editable_spec, fill_template
 from desktop.core.exchange import Exchange
-from desktop.core.finding import Finding, Severity
-from desktop.core.lint import apply_fix, lint_request
+from desktop.core.finding import Finding
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import Endpoint, Provider
+from desktop.core.sessions import ProfileSession
 from desktop.ui.composer.exports import CurlActions
-from desktop.ui.composer.lint_list import LintList
 from desktop.ui.composer.request_editor import RequestEditor
 from desktop.ui.composer.response_view import BODY_TAB, ResponseView
+from desktop.ui.composer.send_bar import SendBar
 from desktop.ui.composer.sender import Sender
 from desktop.ui.composer.style import COMPOSER_STYLE
 from desktop.ui.context import AppContext
@@ -56,37 +49,24 @@ class ComposerPage(Page):
         super().__init__(ctx, parent)
         self.profile: Profile | None = None
         self.provider: Provider | None = None
-        self.shown_exchange: Exchange | None = None
         self.shown_spec: RequestSpec | None = None
-        """The spec that produced ``shown_exchange`` (what "Retry" and "Copy as curl" use)."""
-        self._confirming: frozenset[tuple[str, str | None]] | None = None
-        self._confirmed: frozenset[tuple[str, str | None]] | None = None
+        """The spec last sent or opened (what "Retry when allowed" sends again)."""
+        self.shown_exchange: Exchange | None = None
+        """The answer to ``shown_spec``, when there is one ("Copy as curl" copies it)."""
 
         self.editor = RequestEditor()
         self.editor.changed.connect(self._schedule_lint)
         self.editor.template_chosen.connect(self.use_template)
-        self.lint = LintList()
+        self.send_bar = SendBar()
+        self.send_bar.clicked.connect(self.send_or_cancel)
+        self.lint = self.send_bar.lint
         self.lint.fix_requested.connect(self.apply_fix)
-        self.send_note = QLabel()
-        self.send_note.setObjectName("sendNote")
-        self.send_note.setWordWrap(True)
-        self.send_note.hide()
-        self.busy = QProgressBar()
-        self.busy.setObjectName("busyIndicator")
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(8)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
-        self.send_button = QPushButton("Send")
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setDefault(True)
-        self.send_button.setMinimumWidth(110)
-        self.send_button.setToolTip("Send (Ctrl+Enter); while sending: Cancel (Esc)")
-        self.send_button.clicked.connect(self.send_or_cancel)
+        self.send_button, self.send_note, self.busy = (self.send_bar.button, self.send_bar.note,
+                                                       self.send_bar.busy)
         self.response = ResponseView()
         self.response.retry.retry_requested.connect(self.retry)
         self.sender = Sender(ctx.workspace.history, self)
-        self.sender.busy_changed.connect(self._busy_changed)
+        self.sender.busy_changed.connect(self.send_bar.set_busy)
         self.sender.sent.connect(self._sent)
         self.sender.token_failed.connect(self._token_failed)
         self.sender.cancelled.connect(self._cancelled)
@@ -111,13 +91,7 @@ class ComposerPage(Page):
         column = QVBoxLayout(left)
         column.setContentsMargins(8, 8, 4, 8)
         column.addWidget(self.editor, 1)
-        column.addWidget(self.lint)
-        column.addWidget(self.send_note)
-        row = QHBoxLayout()
-        row.addWidget(self.busy, 1)
-        row.addStretch(0)
-        row.addWidget(self.send_button)
-        column.addLayout(row)
+        column.addWidget(self.send_bar)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(4, 8, 8, 8)
@@ -129,6 +103,9 @@ class ComposerPage(Page):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        left.setMinimumWidth(250)
+        right.setMinimumWidth(250)
+        self._sized = False
         self.splitter.setStyleSheet(COMPOSER_STYLE)
         return self.splitter
 
@@ -149,11 +126,8 @@ class ComposerPage(Page):
         )
 
     def install_actions(self, window: QMainWindow) -> None:
-        """Called by the main window: the File menu's curl actions; History reopens here."""
+        """Called by the main window: the File menu's curl import and export actions."""
         self.curl.install(window)
-        show_page = getattr(window, "show_page", None)
-        if show_page is not None:
-            self.ctx.show_page.connect(show_page)
 
     # -- profile ------------------------------------------------------------------------------
 
@@ -174,48 +148,53 @@ class ComposerPage(Page):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._sized and self.splitter.width() > 0:
+            self._sized = True  # the request gets 45 %, however wide the answer's text
+            width = self.splitter.width()
+            self.splitter.setSizes([int(width * 0.45), width - int(width * 0.45)])
         self.refresh_auth()
         self._auth_timer.start()
+        self._lint_timer.start()
 
-    def hideEvent(self, event) -> None:  # noqa: ANN001 - Qt's QHideEvent
+    def hideEvent(self, event: QHideEvent) -> None:
         self._auth_timer.stop()
         super().hideEvent(event)
 
     def refresh_auth(self) -> None:
         """The auth line: how the profile authenticates, never the credential itself."""
-        session = self.ctx.session(self.profile) if self.profile else None
+        session = self.session()
         if session is None:
-            self.editor.set_auth_description("No profile selected")
+            self.editor.set_auth_description("No profile selected" if self.profile is None else
+                                             "Unknown provider: nothing can be sent")
             return
         self.editor.set_auth_description(session.client.auth_description())
+
+    def session(self) -> ProfileSession | None:
+        """The profile's live session, or None (no profile, or its provider is not installed)."""
+        if self.profile is None or self.provider is None:
+            return None
+        return self.ctx.session(self.profile)
 
     # -- lint ---------------------------------------------------------------------------------
 
     def _schedule_lint(self) -> None:
-        self._lint_timer.start()
+        if self.isVisible():  # lint (and its imports) wait until someone is looking
+            self._lint_timer.start()
 
     def lint_now(self) -> list[Finding]:
         self._lint_timer.stop()
+        from desktop.core.lint import lint_request  # loads on first use, not at start-up
+
         base_url = self.profile.base_url if self.profile else ""
         findings = lint_request(self.editor.spec(), self.provider, base_url=base_url)
-        self.lint.set_findings(findings)
-        if self._confirming is not None and self._error_key(findings) != self._confirming:
-            self._end_confirmation()
+        self.send_bar.findings_changed(findings)
         return findings
 
     def apply_fix(self, finding: Finding) -> None:
+        from desktop.core.lint import apply_fix
+
         self.editor.set_spec(apply_fix(self.editor.spec(), finding))
         self.lint_now()
-
-    @staticmethod
-    def _error_key(findings: list[Finding]) -> frozenset[tuple[str, str | None]]:
-        return frozenset((f.code, f.location) for f in findings
-                         if f.severity is Severity.ERROR)
-
-    def _end_confirmation(self) -> None:
-        self._confirming = None
-        self.send_note.hide()
-        self._busy_changed(self.sender.busy)
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -228,23 +207,17 @@ class ComposerPage(Page):
     def send(self) -> None:
         if self.sender.busy or self.profile is None:
             return
-        errors = self._error_key(self.lint_now())
-        if errors and errors != self._confirmed and errors != self._confirming:
-            self._confirming = errors
-            self.send_note.setText(f"⛔ {len(errors)} error finding(s) above: the server will "
-                                   "probably reject this request. Press Send again "
-                                   "(Ctrl+Enter) to send it anyway.")
-            self.send_note.show()
-            self.send_button.setText("Send anyway")
-            return
-        if errors:
-            self._confirmed = errors
-        self._end_confirmation()
-        self._send_spec(self.editor.spec())
+        if self.send_bar.may_send(self.lint_now()):
+            self._send_spec(self.editor.spec())
 
     def _send_spec(self, spec: RequestSpec) -> None:
-        session = self.ctx.session(self.profile)
-        if session is None or self.sender.busy:
+        if self.sender.busy:
+            return
+        session = self.session()
+        if session is None:
+            self.response.show_problem(f"The profile uses the provider "
+                                       f"“{self.profile.provider if self.profile else '?'}”, "
+                                       "which is not installed: nothing can be sent with it.")
             return
         self.shown_spec = spec
         self.response.show_sending(f"{spec.method} {spec.url}")
@@ -259,25 +232,20 @@ class ComposerPage(Page):
         if not self.sender.cancel():
             self.response.retry.disarm()
 
-    def _busy_changed(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
-        self.send_button.setText("Cancel" if busy else
-                                 "Send anyway" if self._confirming is not None else "Send")
-        self.send_button.setToolTip("Cancel the request in flight (Esc)" if busy else
-                                    "Send (Ctrl+Enter)")
-
     def _sent(self, exchange: Exchange) -> None:
         self.shown_exchange = exchange
         self.response.show_exchange(exchange, self.provider)
         self.refresh_auth()
 
     def _token_failed(self, message: str, exchange: Exchange | None) -> None:
-        self.shown_exchange = exchange
+        self.shown_exchange = None  # the token call is shown, not an answer to the request
         self.response.show_token_error(message, exchange, self.provider)
         self.refresh_auth()
 
     def _cancelled(self, exchange: Exchange | None) -> None:
-        self.shown_exchange = exchange
+        spec = self.shown_spec
+        answers = exchange is not None and spec is not None and exchange.request.url == spec.url
+        self.shown_exchange = exchange if answers else None
         self.response.show_cancelled(exchange, self.provider)
 
     def find_in_body(self) -> None:

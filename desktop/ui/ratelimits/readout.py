@@ -14,12 +14,6 @@ from datetime import datetime
 
 from desktop.core.ratelimit import RateLimitSample, RateLimitSeries
 
-_RESET_WORDS = {
-    "delta-seconds": "seconds from the response",
-    "epoch-seconds": "a Unix time in seconds",
-    "epoch-milliseconds": "a Unix time in milliseconds",
-}
-
 
 def clock_text(epoch: float, *, millis: bool = False) -> str:
     """Local clock time: ``14:05:09`` (``14:05:09.123`` with ``millis``)."""
@@ -65,7 +59,7 @@ def readout_lines(series: RateLimitSeries, index: int,
         text = f"resets {clock_text(reset_at)} ({_seconds(max(0.0, reset_at - at))} after)"
         unit = sample.reset_unit if sample is not None else None
         if unit:
-            text += f"; Reset read as {unit} ({_RESET_WORDS.get(unit, unit)})"
+            text += f"; Reset read as {unit}"
         lines.append(text)
     if not math.isnan(retry_after):
         where = " (body)" if sample is not None and sample.retry_after_source == "body" else ""

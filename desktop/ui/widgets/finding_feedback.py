@@ -6,10 +6,11 @@ findings whose ``location`` is that field (see ``desktop.core.profile_checks``).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.core.finding import Finding, Severity
 
@@ -47,9 +48,8 @@ class FindingFeedback(QWidget):
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.label, 1)
-        self.fix_button = QPushButton()
+        self.fix_button = QToolButton()
         self.fix_button.setObjectName("fixButton")
-        self.fix_button.setAutoDefault(False)
         self.fix_button.hide()
         self.fix_button.clicked.connect(self._fix_clicked)
         layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -81,3 +81,13 @@ class FindingFeedback(QWidget):
     def _fix_clicked(self) -> None:
         if self._fix is not None:
             self.fix_requested.emit(self._fix)
+
+
+def show_by_location(findings: list[Finding], places: Mapping[str, FindingFeedback],
+                     blocking_codes: Collection[str] = ()) -> list[Finding]:
+    """Give each field's feedback the findings about it; returns those that have no field."""
+    unplaced = [f for f in findings if f.location not in places]
+    for location, feedback in places.items():
+        shown = [f for f in findings if f.location == location]
+        feedback.show_findings(shown, blocking=any(f.code in blocking_codes for f in shown))
+    return unplaced

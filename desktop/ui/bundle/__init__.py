@@ -1,0 +1,1 @@
+"""File › Export diagnostic bundle: gather, preview exactly what is written, then save."""

@@ -1,0 +1,1 @@
+"""Switchboard's performance budget: ``python -m tests.benchmarks`` (see README.md here)."""
