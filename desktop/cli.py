@@ -21,7 +21,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The full parser; ``with_commands=False`` leaves the subcommands out (the window path)."""
     parser = argparse.ArgumentParser(
         prog="switchboard",
         description=f"{APP_NAME}: a diagnostic console for messaging REST APIs. "
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the full app, wait for the first paint, print the time it took, exit 0",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not with_commands:
+        return parser
     for name in COMMANDS:
         if importlib.util.find_spec(f"desktop.commands.{name}") is None:
             continue  # a command still being built; tests check that all of them exist
@@ -44,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
+    parser = build_parser(with_commands=not _opens_window(args_list))
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
@@ -54,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(smoke=args.smoke)
     return int(args.func(args) or 0)
+
+
+def _opens_window(args: list[str]) -> bool:
+    """Only options and no help: the window opens, and importing every subcommand's module
+    (a tenth of a second and more) would only delay its first paint."""
+    return all(arg.startswith("-") for arg in args) and not {"-h", "--help"} & set(args)
 
 
 if __name__ == "__main__":

@@ -63,8 +63,11 @@ EXCLUDED_MODULES: tuple[str, ...] = (
 # kept ("lib" prefix and extension removed). Categories not listed here are
 # kept whole (e.g. Windows "styles", which gives the native look).
 QT_PLUGIN_ALLOWLIST: dict[str, frozenset[str]] = {
-    # offscreen: --smoke and CI; xcb/wayland: Linux desktops; windows/cocoa: the others.
-    "platforms": frozenset({"qoffscreen", "qxcb", "qwayland", "qwindows", "qcocoa"}),
+    # offscreen: --smoke and CI; xcb/wayland: Linux desktops (older Qt 6 releases split
+    # wayland into -egl and -generic); windows/cocoa: the others.
+    "platforms": frozenset(
+        {"qoffscreen", "qxcb", "qwayland", "qwayland-egl", "qwayland-generic", "qwindows", "qcocoa"}
+    ),
     "xcbglintegrations": frozenset({"qxcb-glx-integration", "qxcb-egl-integration"}),
     "wayland-shell-integration": frozenset({"xdg-shell"}),
     "wayland-decoration-client": frozenset({"adwaita", "bradient"}),

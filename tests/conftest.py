@@ -15,7 +15,9 @@ VECTORS = SHARED / "vectors"
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Point config/data/cache/log dirs at a fresh folder so no test touches the real ones."""
     home = tmp_path_factory.mktemp("switchboard-home")
     monkeypatch.setenv("SWITCHBOARD_HOME", str(home))

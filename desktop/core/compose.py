@@ -24,7 +24,7 @@ from desktop.core.exchange import Exchange, Headers, RequestRecord, header_value
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import AuthType, Provider, RequestTemplate
 from desktop.core.secrets import SecretKind
-from desktop.core.templates import builtin_values, render_request
+from desktop.core.templates import profile_values, render_request
 
 if TYPE_CHECKING:
     from desktop.core.redact import Redactor
@@ -67,28 +67,28 @@ def with_query(url: str, pairs: Iterable[tuple[str, str]]) -> str:
 
 # -- templates ---------------------------------------------------------------------------------
 
-def template_values(profile: Profile, provider: Provider) -> dict[str, Any]:
-    """What ``{{name}}`` can refer to in the composer: settings, built-ins, aliases."""
-    values: dict[str, Any] = dict(provider.setting_defaults())
-    values.update({k: v for k, v in profile.settings.items() if v != ""})
-    values.update(builtin_values(provider.timestamp_format))
-    values.update(base_url=profile.base_url, environment=profile.environment,
-                  region=profile.region or "")
+def template_values(profile: Profile, provider: Provider,
+                    learned: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What ``{{name}}`` can refer to in the composer: the profile's values, what the last
+    checklist run learned (``numberId``...), and setting aliases."""
+    values = profile_values(profile, provider)
+    for name, value in (learned or {}).items():
+        values.setdefault(name, value)
     for alias, setting in TEMPLATE_ALIASES.items():
         if values.get(setting) and alias not in values:
             values[alias] = values[setting]
     return values
 
 
-def fill_template(template: RequestTemplate, profile: Profile,
-                  provider: Provider) -> tuple[RequestSpec, list[str]]:
+def fill_template(template: RequestTemplate, profile: Profile, provider: Provider,
+                  learned: Mapping[str, Any] | None = None) -> tuple[RequestSpec, list[str]]:
     """The template as a request; values nobody has stay visible as ``{{name}}``.
 
     ``render_request`` would leave a gap where a value is missing; in the
     composer the placeholder is kept instead, so lint names it and the user
     sees exactly what to fill in.
     """
-    values = template_values(profile, provider)
+    values = template_values(profile, provider, learned)
     spec, missing = render_request(template, values, profile.base_url)
     if missing:
         values.update({name: "{{" + name + "}}" for name in missing})

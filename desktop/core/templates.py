@@ -13,11 +13,14 @@ import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from desktop.core.client.spec import RequestSpec, join_url
-from desktop.core.provider.model import RequestTemplate
+from desktop.core.provider.model import Provider, RequestTemplate
+
+if TYPE_CHECKING:
+    from desktop.core.profiles import Profile
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _WHOLE = re.compile(r"^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
@@ -35,6 +38,17 @@ def builtin_values(timestamp_format: str | None = None) -> dict[str, Any]:
         "now_utc": now.strftime(timestamp_format or "%Y-%m-%d %H:%M:%S"),
         "now_iso": now.isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
+
+
+def profile_values(profile: Profile, provider: Provider) -> dict[str, Any]:
+    """What ``{{name}}`` means for a profile: its settings over the provider's defaults,
+    the built-ins, and where it points (the checklist and the composer both start here)."""
+    values: dict[str, Any] = dict(provider.setting_defaults())
+    values.update({k: v for k, v in profile.settings.items() if v != ""})
+    values.update(builtin_values(provider.timestamp_format))
+    values.update(base_url=profile.base_url, environment=profile.environment,
+                  region=profile.region or "")
+    return values
 
 
 def _lookup(name: str, values: Mapping[str, Any], missing: list[str]) -> Any:

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import APP_ID, APP_NAME, ORG_NAME, __version__
 from desktop.ui.startup import (
+    freeze_startup_objects,
     heavy_modules_loaded,
-    pin_singletons,
     seconds_since_process_start,
 )
 
@@ -43,8 +43,10 @@ def run_gui(*, smoke: bool = False, argv: list[str] | None = None) -> int:
     from desktop.core.logsetup import configure_logging
     from desktop.ui.qtlog import install_qt_message_handler
 
-    pin_singletons()  # before the first Qt call: see its docstring (PySide6 6.12 on 3.11)
     app = _application(argv if argv is not None else sys.argv)
+    from desktop.ui.pyside_workaround import protect_singletons
+
+    protect_singletons()
     install_qt_message_handler()
     log_path = configure_logging()
     log.info("%s %s starting", APP_NAME, __version__)
@@ -90,6 +92,11 @@ async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, *, smoke: bo
         print(f"heavy imports at first paint: {', '.join(heavy_modules_loaded()) or 'none'}",
               flush=True)
     _redact_the_log(workspace, crash)
+    # Work the window puts off until it is on screen (pages not shown yet, the keychain
+    # probe) runs here, after the paint was reported: MainWindow.finish_startup() if it has one.
+    finish_startup = getattr(window, "finish_startup", None)
+    if callable(finish_startup):
+        finish_startup()
     from desktop.ui.assets import ICON_SVG
 
     icon = QIcon(str(ICON_SVG))
@@ -97,6 +104,7 @@ async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, *, smoke: bo
     window.setWindowIcon(icon)
     services = Services(ctx)
     await services.start()
+    freeze_startup_objects()  # after start-up: see its docstring (GC pauses under load)
     if smoke:
         print(f"sandbox: {ctx.sandbox_url or 'not started: ' + str(ctx.sandbox_error)}",
               flush=True)

@@ -34,20 +34,16 @@ def heavy_modules_loaded() -> list[str]:
     return [name for name in HEAVY_MODULES if name in sys.modules]
 
 
-def pin_singletons() -> None:
-    """Keep None, True and False alive on CPython 3.11 under PySide6 6.12.
+def freeze_startup_objects() -> None:
+    """Take what start-up built (modules, widgets, providers) out of the cyclic GC's sight.
 
-    PySide6 6.12.0's wheels return these singletons from void (and some other)
-    methods without taking a reference, as is correct only where they are
-    immortal (CPython 3.12+, PEP 683). On 3.11 every ``QWidget.update()``,
-    ``QLabel.setText()`` or ``processEvents()`` drops one reference to None,
-    and after a few thousand calls the process aborts with "none_dealloc:
-    deallocating None" (found by tests/benchmarks; reproducer in its README).
-    Giving them a huge count is what 3.12 does for every immortal object.
+    Those objects live as long as the app; left in the oldest generation, every
+    full collection walks them all again, and under load (500 requests and
+    1,000 webhooks a second) one such pause held the event loop for up to
+    240 ms (tests/benchmarks, responsiveness). Frozen, a full collection took
+    40-70 ms. Called once, after the first paint and the services' start.
     """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    import ctypes
+    import gc
 
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+    gc.collect()
+    gc.freeze()

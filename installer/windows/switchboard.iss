@@ -31,7 +31,6 @@ AppPublisher=Switchboard developers
 ; lowest: installs for the current user; {autopf} is then {userpf}
 ; (%LOCALAPPDATA%\Programs), and Start menu entries go to the user's menu.
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes

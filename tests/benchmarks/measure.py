@@ -250,7 +250,8 @@ class SandboxProcess:
     def __init__(self, *extra: str) -> None:
         import tempfile
 
-        self._log = tempfile.NamedTemporaryFile(prefix="bench-sandbox-", suffix=".log")
+        # Open for the sandbox's whole life (closed in close()): its output must not fill a pipe.
+        self._log = tempfile.NamedTemporaryFile(prefix="bench-sandbox-", suffix=".log")  # noqa: SIM115
         self.process = subprocess.Popen(
             [PYTHON, "-m", "desktop", "sandbox", "--ratelimit-limit", "1000000000",
              "--ratelimit-window", "1", *extra],

@@ -77,9 +77,9 @@ def selected_groups(only: list[str]) -> list[str]:
 
 def run_child(group: str, runs: int, quick: bool, out: Path) -> int:
     """Measure one group in this process and write its figures to ``out``."""
-    from desktop.ui.startup import pin_singletons
+    from desktop.ui.pyside_workaround import protect_singletons
 
-    pin_singletons()  # as the app does (PySide6 6.12 on CPython 3.11 drops None references)
+    protect_singletons()  # as the app does (PySide6 6.12.0 on CPython 3.11 drops references)
     with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
         os.environ["SWITCHBOARD_HOME"] = home  # never the user's own profiles and history
         module = importlib.import_module(GROUPS[group])
@@ -120,7 +120,7 @@ def table(figures: list[Figure], errors: dict[str, str]) -> str:
             f.budget.describe(f.unit),
             verdict,
         ))
-    for group, message in errors.items():
+    for group in errors:
         rows.append((f"{group}.*", "-", "-", "-", "-", "-", "-", "ERROR"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
@@ -171,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         if error is not None:
             errors[group] = error
         print(f"  {group}: {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+    info = machine()
+    load = info.get("load_average")
+    print(f"{info['cpus']} CPUs, Python {info['python']}, PySide6 {info.get('pyside6', '?')}"
+          + (f", load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}" if load else ""))
     print(table(figures, errors))
     result = {
         "started": started.isoformat(timespec="seconds"),
@@ -178,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                else sys.argv[1:])]),
         "quick": args.quick,
         "runs": runs,
-        "machine": machine(),
+        "machine": info,
         "figures": [f.to_json() for f in figures],
         "errors": errors,
         "passed": not errors and all(f.passed is not False for f in figures),

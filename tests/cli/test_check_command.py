@@ -119,15 +119,16 @@ def test_production_send_is_refused_without_yes(capsys, monkeypatch, threaded_sa
                            "production", "--base-url", server.url, "--recipient",
                            "+14155550123", "--json", env=sandbox_env())
     send = next(s for s in json.loads(out)["steps"] if s["id"] == "send")
+    assert code == 0  # nothing failed: the send was skipped, and said why
     assert send["status"] == "skipped"
     assert "refusing to send a real message" in err
     assert "+14155550123" in err
     assert server.call(lambda: len(server.sandbox.state.messages)) == 0
 
-    code, out, _ = check(capsys, monkeypatch, "--provider", "redcloud", "--environment",
-                         "production", "--base-url", server.url, "--recipient",
-                         "+14155550123", "--json", "--yes", "--webhook-wait", "1",
-                         env=sandbox_env())
+    _code, out, _ = check(capsys, monkeypatch, "--provider", "redcloud", "--environment",
+                          "production", "--base-url", server.url, "--recipient",
+                          "+14155550123", "--json", "--yes", "--webhook-wait", "1",
+                          env=sandbox_env())
     send = next(s for s in json.loads(out)["steps"] if s["id"] == "send")
     assert send["status"] == "pass"
 

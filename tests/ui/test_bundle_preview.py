@@ -1,4 +1,4 @@
-"""File › Export diagnostic bundle: the preview shows what is written, nothing leaves before Save."""
+"""Export diagnostic bundle: the preview shows what is written; nothing leaves before Save."""
 
 from __future__ import annotations
 

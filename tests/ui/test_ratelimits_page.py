@@ -638,7 +638,7 @@ def test_pyside_calls_cannot_exhaust_none_or_true_once_protected(tmp_path) -> No
 import sys
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 app = QCoreApplication([])
-from desktop.ui.ratelimits.pyside_workaround import protect_singletons
+from desktop.ui.pyside_workaround import protect_singletons
 calls = 2 * max(sys.getrefcount(None), sys.getrefcount(True)) + 1000
 protect_singletons()
 assert protect_singletons() == []  # once per process

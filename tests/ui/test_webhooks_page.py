@@ -99,9 +99,11 @@ def test_a_checklist_run_fills_the_page_with_verified_lifecycle_events(main_wind
     assert "X-RedCloud-Signature" in [page.detail.headers.item(r, 0).text()
                                       for r in range(page.detail.headers.rowCount())]
     assert json.loads(page.detail.body.toPlainText())["data"]["messageId"] == message_id
-    qt_loop.until(lambda: page.lifecycle.model.rowCount() == 1, message="the lifecycle")
+    qt_loop.until(lambda: page.lifecycle.model.rowCount() == 1
+                  and page.lifecycle.current is not None
+                  and page.lifecycle.current.state == "delivery",
+                  message="the lifecycle to reach delivery")
     assert page.lifecycle.current.message_id == message_id
-    assert page.lifecycle.current.state == "delivery"
     timeline = page.lifecycle.timeline.toPlainText()
     assert "✓ queued" in timeline
     assert "✓ sent" in timeline

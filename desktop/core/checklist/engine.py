@@ -36,7 +36,7 @@ from desktop.core.finding import Finding, Severity
 from desktop.core.profile_checks import check_profile, has_edge_whitespace, secret_kinds
 from desktop.core.provider.model import AuthType, StepKind
 from desktop.core.secrets import SecretKind
-from desktop.core.templates import builtin_values, render_request
+from desktop.core.templates import profile_values, render_request
 
 MAX_RETRY_WAIT = 90.0
 """Longest Retry-After the checklist waits out by itself; longer fails with the wait named."""
@@ -114,12 +114,7 @@ class ChecklistEngine:
         )
 
     def _initial_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = dict(self.provider.setting_defaults())
-        values.update({k: v for k, v in self.profile.settings.items() if v != ""})
-        values.update(builtin_values(self.provider.timestamp_format))
-        values.update(base_url=self.profile.base_url, environment=self.profile.environment,
-                      region=self.profile.region or "")
-        return values
+        return profile_values(self.profile, self.provider)
 
     # -- the run ------------------------------------------------------------------------------
 
@@ -382,7 +377,7 @@ class ChecklistEngine:
             return
         result.status = StepStatus.PASS
         result.summary = (expect.fill(result.step.note, values) if result.step.note
-                          else f"HTTP {exchange.status} as expected.")
+                          else f"HTTP {exchange.status}: every expectation held.")
 
     def _expectation_finding(self, unmet: expect.Unmet, severity: Severity) -> Finding:
         e = unmet.expectation

@@ -74,11 +74,12 @@ def matches(provider: Provider, ctx: DiagnosisContext) -> list[CatalogMatch]:
 
 
 def ranked_causes(entry: CatalogEntry, ctx: DiagnosisContext) -> tuple[str, ...]:
-    """The entry's causes with those that hold for this response first; unmet ``when``s last."""
+    """The entry's causes for this response: those whose ``when`` holds first, then the
+    unconditional ones. A conditional cause whose condition does not hold is left out:
+    it was written to be said only when the response shows it."""
     document = ctx.as_search_document()
     holding: list[str] = []
     plain: list[str] = []
-    unmet: list[str] = []
     for cause in entry.causes:
         if cause.when is None:
             plain.append(cause.text)
@@ -87,8 +88,9 @@ def ranked_causes(entry: CatalogEntry, ctx: DiagnosisContext) -> tuple[str, ...]
             held = bool(jmespath.search(cause.when, document))
         except jmespath.exceptions.JMESPathError:
             held = False
-        (holding if held else unmet).append(cause.text)
-    return tuple(holding + plain + unmet)
+        if held:
+            holding.append(cause.text)
+    return tuple(holding + plain)
 
 
 def finding_for(entry: CatalogEntry, provider: Provider, ctx: DiagnosisContext) -> Finding:

@@ -257,7 +257,9 @@ class ComposerPage(Page):
     def use_template(self, endpoint: Endpoint) -> None:
         if self.profile is None or self.provider is None:
             return
-        spec, missing = fill_template(endpoint.request, self.profile, self.provider)
+        session = self.ctx.session(self.profile)
+        learned = session.last_run.values if session and session.last_run else None
+        spec, missing = fill_template(endpoint.request, self.profile, self.provider, learned)
         self.editor.set_spec(spec)
         if missing:
             self.ctx.say(f"Template “{endpoint.name}”: fill in {', '.join(missing)}.", 8000)

@@ -25,10 +25,10 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.core.ratelimit import RateLimitSeries
+from desktop.ui.pyside_workaround import protect_singletons
 from desktop.ui.ratelimits.details import SampleLookup
 from desktop.ui.ratelimits.hover import HoverReadout
 from desktop.ui.ratelimits.layers import LEGEND_HTML, ChartLayers
-from desktop.ui.ratelimits.pyside_workaround import protect_singletons
 from desktop.ui.ratelimits.ranges import all_range, nearest_index, span_range
 from desktop.ui.ratelimits.readout import readout_lines
 

@@ -14,7 +14,8 @@ count is raised once by 2**50, which lasts 35 years at a million lost
 references a second (the chart loses about a thousand). CPython 3.12+ makes these objects immortal
 (lost references are ignored) and a fixed PySide6 fails the probe: both are
 left alone. The app should call ``protect_singletons()`` once at start-up;
-the chart calls it too, since it is the heaviest caller.
+the chart calls it too, since it is the heaviest caller. pyproject.toml also excludes
+6.12.0, so this only matters where that version is installed anyway.
 """
 
 from __future__ import annotations
