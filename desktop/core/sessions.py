@@ -11,9 +11,6 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from desktop.core.client.client import ClientOptions, ProfileClient, SecretLookup
 from desktop.core.exchange import Exchange
 from desktop.core.observable import Event
 from desktop.core.profiles import Profile
@@ -21,7 +18,10 @@ from desktop.core.provider.model import Provider
 from desktop.core.secrets import SecretKind
 
 if TYPE_CHECKING:
+    import httpx
+
     from desktop.core.checklist.model import ChecklistRun
+    from desktop.core.client.client import ClientOptions, ProfileClient, SecretLookup
     from desktop.core.ratelimit import RateLimitSeries
     from desktop.core.redact import Redactor
     from desktop.core.webhooks import Correlator, WebhookReceiver, WebhookStore
@@ -66,6 +66,8 @@ class ProfileSession:
         return self._secrets(kind)
 
     def _new_client(self) -> ProfileClient:
+        from desktop.core.client.client import ProfileClient  # httpx: only once it is needed
+
         return ProfileClient(self.profile, self.provider, self._secrets,
                              on_exchange=self._recorded, options=self.options,
                              transport=self._transport)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -20,8 +19,11 @@ from desktop.ui.startup import (
 )
 
 if TYPE_CHECKING:
+    import asyncio
+
     from desktop.core.workspace import Workspace
     from desktop.ui.crash import CrashHandler
+    from desktop.ui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -37,53 +39,25 @@ def _application(argv: list[str]) -> QApplication:
 
 
 def run_gui(*, smoke: bool = False, argv: list[str] | None = None) -> int:
-    """Open the main window and run until it is closed; returns the exit code."""
-    import qasync
+    """Open the main window and run until it is closed; returns the exit code.
 
-    from desktop.core.logsetup import configure_logging
-    from desktop.ui.qtlog import install_qt_message_handler
+    The shell window is painted before anything else is imported (asyncio,
+    qasync, the core, the log): a newcomer sees the window at bare-Qt speed,
+    and the profiles and the current page fill it in a moment later.
+    """
+    from desktop.ui.pyside_workaround import protect_singletons
+    from desktop.ui.qtlog import install_qt_message_handler, uninstall_qt_message_handler
 
     app = _application(argv if argv is not None else sys.argv)
-    from desktop.ui.pyside_workaround import protect_singletons
-
     protect_singletons()
     install_qt_message_handler()
-    log_path = configure_logging()
-    log.info("%s %s starting", APP_NAME, __version__)
-
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        with loop:
-            return loop.run_until_complete(_main(app, loop, smoke=smoke, log_path=str(log_path)))
-    finally:
-        asyncio.set_event_loop(None)
-
-
-async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, *, smoke: bool,
-                log_path: str) -> int:
-    from desktop.core.workspace import Workspace
-    from desktop.ui.context import AppContext
-    from desktop.ui.crash import CrashHandler
     from desktop.ui.mainwindow import MainWindow
-    from desktop.ui.services import Services, cancel_pending_tasks
     from desktop.ui.style import apply_style
 
     apply_style(app)
-    workspace = Workspace()
-    workspace.ensure_sandbox_profile()
-    ctx = AppContext(workspace)
-    window: MainWindow | None = None
-    crash = CrashHandler(lambda: window, log_path)
-    crash.install(loop)
-    window = MainWindow(ctx)
-    closed = asyncio.Event()
-    painted = asyncio.Event()
-    window.close_requested.connect(closed.set)
-    window.first_painted.connect(painted.set)
+    window = MainWindow()
     window.show()
-
-    await painted.wait()
+    _wait_for_first_paint(window)
     if smoke:
         print(f"first paint: {seconds_since_process_start():.3f} s", flush=True)
     # Start-up budget check (tests/benchmarks): which heavy modules were loaded before the
@@ -91,12 +65,58 @@ async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, *, smoke: bo
     if smoke or os.environ.get("SWITCHBOARD_IMPORT_REPORT"):
         print(f"heavy imports at first paint: {', '.join(heavy_modules_loaded()) or 'none'}",
               flush=True)
+
+    import asyncio
+
+    import qasync
+
+    from desktop.core.logsetup import configure_logging
+    from desktop.ui.qtlog import log_is_ready
+
+    log_path = configure_logging()
+    log_is_ready()
+    log.info("%s %s starting", APP_NAME, __version__)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            return loop.run_until_complete(
+                _main(app, loop, window, smoke=smoke, log_path=str(log_path)))
+    finally:
+        asyncio.set_event_loop(None)
+        uninstall_qt_message_handler()
+
+
+def _wait_for_first_paint(window: MainWindow) -> None:
+    """Run Qt's own loop until the window has been painted once (no asyncio needed yet)."""
+    waiter = QEventLoop()
+    window.first_painted.connect(waiter.quit)
+    QTimer.singleShot(10_000, waiter.quit)  # a platform that never paints must not hang us
+    waiter.exec()
+
+
+async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, window: MainWindow, *,
+                smoke: bool, log_path: str) -> int:
+    import asyncio
+
+    from desktop.core.workspace import Workspace
+    from desktop.ui.context import AppContext
+    from desktop.ui.crash import CrashHandler
+    from desktop.ui.services import Services, cancel_pending_tasks
+
+    crash = CrashHandler(lambda: window, log_path)
+    crash.install(loop)
+    workspace = Workspace()
+    workspace.ensure_sandbox_profile()
+    ctx = AppContext(workspace)
+    window.attach(ctx)
+    closed = asyncio.Event()
+    window.close_requested.connect(closed.set)
+    if smoke:
+        print(f"ready: {seconds_since_process_start():.3f} s", flush=True)
     _redact_the_log(workspace, crash)
-    # Work the window puts off until it is on screen (pages not shown yet, the keychain
-    # probe) runs here, after the paint was reported: MainWindow.finish_startup() if it has one.
-    finish_startup = getattr(window, "finish_startup", None)
-    if callable(finish_startup):
-        finish_startup()
+    await asyncio.sleep(0)  # let the filled-in window paint before the slower work below
+    window.finish_startup()
     from desktop.ui.assets import ICON_SVG
 
     icon = QIcon(str(ICON_SVG))

@@ -1,33 +1,75 @@
-"""The main window: profile sidebar, the pages as tabs, menus, status bar."""
+"""The main window: profile sidebar, the pages as tabs, menus, status bar.
+
+It is built in two steps so the first paint costs little more than a bare
+window: the shell (frame, menus, tabs, status bar) needs nothing but Qt;
+``attach(ctx)`` then brings in the profiles and builds the current page.
+Other pages are built the first time they are shown: their modules (and
+what those import) are not loaded before the user asks for them.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import APP_NAME
-from desktop.core.logsetup import log_file
-from desktop.core.profiles import Profile
 from desktop.ui import window_state
-from desktop.ui.about import show_about
-from desktop.ui.context import AppContext
-from desktop.ui.dialogs.profile_actions import ProfileActions
-from desktop.ui.pages.base import Page
-from desktop.ui.pages.checklist import ChecklistPage
-from desktop.ui.pages.composer import ComposerPage
-from desktop.ui.pages.history import HistoryPage
-from desktop.ui.pages.ratelimits import RateLimitsPage
-from desktop.ui.pages.webhooks import WebhooksPage
-from desktop.ui.sidebar import ProfileSidebar
 
-PAGE_TYPES: tuple[type[Page], ...] = (
-    ChecklistPage,
-    ComposerPage,
-    HistoryPage,
-    WebhooksPage,
-    RateLimitsPage,
+if TYPE_CHECKING:
+    from desktop.core.profiles import Profile
+    from desktop.ui.context import AppContext
+    from desktop.ui.pages.base import Page
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("Checklist", "desktop.ui.pages.checklist", "ChecklistPage"),
+    ("Composer", "desktop.ui.pages.composer", "ComposerPage"),
+    ("History", "desktop.ui.pages.history", "HistoryPage"),
+    ("Webhooks", "desktop.ui.pages.webhooks", "WebhooksPage"),
+    ("Rate limits", "desktop.ui.pages.ratelimits", "RateLimitsPage"),
 )
+PAGE_TITLES = tuple(title for title, _module, _name in PAGES)
+
+
+def page_type(title: str) -> type[Page]:
+    for page_title, module, name in PAGES:
+        if page_title == title:
+            return getattr(importlib.import_module(module), name)
+    raise KeyError(title)
+
+
+class _Placeholder(QWidget):
+    """Stands in a tab until its page is built (a frame at most, the first time)."""
+
+
+class LazyPages(Mapping[str, "Page"]):
+    """``window.pages["Composer"]``: the page, built on first access."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __getitem__(self, title: str) -> Page:
+        return self._window.page(title)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PAGE_TITLES)
+
+    def __len__(self) -> int:
+        return len(PAGE_TITLES)
+
+    def built(self) -> list[Page]:
+        return list(self._window._built.values())
 
 
 class _FirstPaintWatcher(QObject):
@@ -53,25 +95,25 @@ class MainWindow(QMainWindow):
     close_requested = Signal()
     first_painted = Signal()
 
-    def __init__(self, ctx: AppContext, icon: QIcon | None = None) -> None:
+    def __init__(self, ctx: AppContext | None = None, icon: QIcon | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.ctx: AppContext | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         if icon is not None:
             self.setWindowIcon(icon)
         self._fit_default_size()
         self._closing = False
+        self._built: dict[str, Page] = {}
+        self.pages = LazyPages(self)
 
-        self.sidebar = ProfileSidebar(ctx)
+        self.sidebar: QWidget = self._sidebar_placeholder()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pages")
         self.tabs.setDocumentMode(True)
-        self.pages: dict[str, Page] = {}
-        for page_type in PAGE_TYPES:
-            page = page_type(ctx)
-            self.pages[page_type.title] = page
-            self.tabs.addTab(page, page_type.title)
+        for title in PAGE_TITLES:
+            self.tabs.addTab(_Placeholder(), title)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.tabs)
@@ -81,19 +123,79 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_menus()
-        self._build_profile_actions()
-        self.pages["Composer"].install_actions(self)  # type: ignore[attr-defined]
         self._paint_watcher = _FirstPaintWatcher(self)
         self._paint_watcher.painted.connect(self.first_painted.emit)
+        self.restore_state()
+        if ctx is not None:
+            self.attach(ctx)
+            self.finish_startup()
 
+    def _sidebar_placeholder(self) -> QWidget:
+        placeholder = QWidget()
+        layout = QVBoxLayout(placeholder)
+        layout.setContentsMargins(6, 6, 0, 6)
+        heading = QLabel("Profiles")
+        heading.setObjectName("sidebarHeading")
+        layout.addWidget(heading)
+        layout.addStretch(1)
+        return placeholder
+
+    def attach(self, ctx: AppContext) -> None:
+        """Bring in the workspace: the profile sidebar, the actions, the current page."""
+        from desktop.ui.sidebar import ProfileSidebar
+
+        self.ctx = ctx
+        sidebar = ProfileSidebar(ctx)
+        sizes = self.splitter.sizes()
+        self.splitter.replaceWidget(0, sidebar)
+        self.sidebar.deleteLater()
+        self.sidebar = sidebar
+        self.splitter.setSizes(sizes)
+        self._build_profile_actions()
+        from desktop.ui.composer.exports import install_curl_actions
+
+        install_curl_actions(self, lambda: self.page("Composer"))
         ctx.active_profile_changed.connect(self._on_profile_changed)
         ctx.services_changed.connect(self._refresh_services)
         ctx.status_message.connect(self._show_message)
         ctx.show_page.connect(self.show_page)
-        self.restore_state()
         self._on_profile_changed(ctx.active_profile)
-        for page in self.pages.values():
-            page.on_profile_changed(ctx.active_profile)
+        self._tab_shown(self.tabs.currentIndex())
+
+    def finish_startup(self) -> None:
+        """What can wait until the window is on screen: the keychain probe (~0.2 s)."""
+        if self.ctx is None:
+            return
+        self._show_keychain_status()
+        if self.ctx.workspace.profiles.load_problem:
+            self.statusBar().showMessage(self.ctx.workspace.profiles.load_problem)
+
+    # -- pages ----------------------------------------------------------------------------------
+
+    def page(self, title: str) -> Page:
+        """The page with this title, built now if it has not been yet."""
+        page = self._built.get(title)
+        if page is not None:
+            return page
+        if self.ctx is None:
+            raise RuntimeError("pages need the workspace: attach(ctx) first")
+        index = PAGE_TITLES.index(title)
+        page = page_type(title)(self.ctx)
+        self._built[title] = page
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        page.on_profile_changed(self.ctx.active_profile)
+        return page
+
+    def _tab_shown(self, index: int) -> None:
+        if self.ctx is not None and 0 <= index < len(PAGE_TITLES):
+            self.page(PAGE_TITLES[index])
 
     # -- building ----------------------------------------------------------------------------
 
@@ -140,7 +242,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.quit_action)
 
         self.view_menu = menus.addMenu("&View")
-        for number, title in enumerate(self.pages, start=1):
+        for number, title in enumerate(PAGE_TITLES, start=1):
             action = self._action(title, f"Ctrl+{number}",
                                   lambda _checked=False, t=title: self.show_page(t),
                                   tip=f"Show the {title} page")
@@ -154,11 +256,17 @@ class MainWindow(QMainWindow):
 
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("Open the &log folder", None, self._open_log_folder))
-        self.help_menu.addAction(self._action(f"&About {APP_NAME}", "F1",
-                                              lambda: show_about(self)))
+        self.help_menu.addAction(self._action(f"&About {APP_NAME}", "F1", self._about))
+
+    def _about(self) -> None:
+        from desktop.ui.about import show_about
+
+        show_about(self)
 
     def _build_profile_actions(self) -> None:
         """New/Edit/Duplicate/Delete/Import/Export: File menu, sidebar buttons, context menu."""
+        from desktop.ui.dialogs.profile_actions import ProfileActions
+
         self.profile_actions = actions = ProfileActions(self.ctx, self)
         before = self.file_menu.actions()[0] if self.file_menu.actions() else None
         for group in actions.menu_groups:
@@ -168,9 +276,6 @@ class MainWindow(QMainWindow):
             [actions.new_action, *actions.selection_actions], actions.menu_groups,
             double_click=actions.edit_action, delete_key=actions.delete_action)
         actions.keychain_status_changed.connect(self._show_keychain_status)
-        self._show_keychain_status()
-        if self.ctx.workspace.profiles.load_problem:
-            self.statusBar().showMessage(self.ctx.workspace.profiles.load_problem)
 
     def _show_keychain_status(self, *_status: object) -> None:
         status = self.ctx.workspace.secrets.status
@@ -190,7 +295,7 @@ class MainWindow(QMainWindow):
     # -- behaviour -----------------------------------------------------------------------------
 
     def show_page(self, title: str) -> Page:
-        page = self.pages[title]
+        page = self.page(title)
         self.tabs.setCurrentWidget(page)
         return page
 
@@ -204,6 +309,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setVisible(checked)
 
     def _open_log_folder(self) -> None:
+        from desktop.core.logsetup import log_file
+
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))
 
     def _on_profile_changed(self, profile: Profile | None) -> None:
@@ -219,6 +326,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{profile.name} — {APP_NAME}")
 
     def _refresh_services(self) -> None:
+        if self.ctx is None:
+            return
         if self.ctx.sandbox_url:
             self.sandbox_label.setText(f"Sandbox: {self.ctx.sandbox_url}")
             self.sandbox_label.setToolTip("The simulated API is listening on this address.")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from desktop.ui.crash import CrashHandler, spawn
-from desktop.ui.mainwindow import PAGE_TYPES, MainWindow
+from desktop.ui.mainwindow import PAGE_TITLES, MainWindow, page_type
 
 EXPECTED_PAGES = ["Checklist", "Composer", "History", "Webhooks", "Rate limits"]
 
@@ -17,7 +17,8 @@ EXPECTED_PAGES = ["Checklist", "Composer", "History", "Webhooks", "Rate limits"]
 def test_window_shows_every_page_as_a_tab(main_window: MainWindow) -> None:
     titles = [main_window.tabs.tabText(i) for i in range(main_window.tabs.count())]
     assert titles == EXPECTED_PAGES
-    assert [p.title for p in PAGE_TYPES] == EXPECTED_PAGES
+    assert list(PAGE_TITLES) == EXPECTED_PAGES
+    assert [page_type(title).title for title in PAGE_TITLES] == EXPECTED_PAGES
 
 
 def test_first_launch_shows_a_ready_sandbox_profile(main_window: MainWindow) -> None:
@@ -29,7 +30,8 @@ def test_first_launch_shows_a_ready_sandbox_profile(main_window: MainWindow) -> 
 
 
 def test_empty_pages_say_what_they_will_show(main_window: MainWindow) -> None:
-    for title, page in main_window.pages.items():
+    for title in PAGE_TITLES:
+        page = main_window.pages[title]
         if not page.showing_empty_state:
             continue
         assert page.empty.title.text(), title

@@ -22,8 +22,13 @@ GOOD_SMS = {"sendFrom": "num_sbx_0142", "to": ["+12025550123"], "messageType": "
 
 
 @pytest.fixture
-def page(main_window, running_sandbox):
-    return main_window.show_page("Composer")
+def page(main_window, running_sandbox, qt_loop):
+    page = main_window.show_page("Composer")
+    # Keyboard shortcuts go to the active window, as when a user works in it.
+    main_window.activateWindow()
+    qt_loop.until(lambda: page.isVisible() and main_window.isActiveWindow(),
+                  message="the Composer on screen, its window active")
+    return page
 
 
 def compose(page, method: str, path: str, headers=(), body: object | None = None) -> None:

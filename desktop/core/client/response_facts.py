@@ -5,7 +5,8 @@ from __future__ import annotations
 from desktop.core.diagnosis.context import first_string
 from desktop.core.exchange import Exchange
 from desktop.core.provider.model import Provider
-from desktop.core.ratelimit import RateLimitSample, parse_ratelimit
+from desktop.core.ratelimit.parse import parse_ratelimit
+from desktop.core.ratelimit.sample import RateLimitSample
 
 GENERIC_BODY_FIELDS = ("requestId", "request_id", "error.requestId", "error.request_id",
                        "meta.requestId", "traceId")

@@ -10,6 +10,7 @@ request as composed (the profile's credentials are then not in it at all).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -29,38 +30,44 @@ SECRETS_WARNING = (
 )
 
 
+def install_curl_actions(window: QMainWindow, composer: Callable[[], ComposerPage]) -> None:
+    """The File menu's curl actions. ``composer`` builds the Composer page on first use,
+    so the actions exist from start-up without the page being built."""
+    def act(text: str, shortcut: str | None, tip: str, run: Callable[[ComposerPage], object],
+            ) -> QAction:
+        action = QAction(text, window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda: run(composer()))
+        return action
+
+    actions = [
+        act("&Import curl command…", "Ctrl+Shift+I", "Read a curl command into the composer",
+            lambda page: page.curl.import_dialog("")),
+        act("&Copy as curl", "Ctrl+Shift+C",
+            "Copy the composer's request as a curl command, secrets redacted",
+            lambda page: page.curl.copy(with_secrets=False)),
+        act("Copy as curl (with &secrets)…", None,
+            "A runnable copy with credentials: asks first",
+            lambda page: page.curl.copy(with_secrets=True)),
+    ]
+    menu = getattr(window, "file_menu", None)
+    if menu is None:
+        window.addActions(actions)
+        return
+    first = menu.actions()[0] if menu.actions() else None
+    for action in actions:
+        menu.insertAction(first, action)
+    if first is not None:
+        menu.insertSeparator(first)
+
+
 class CurlActions:
     def __init__(self, page: ComposerPage) -> None:
         self.page = page
         self.dialog: CurlImportDialog | None = None
         self.confirm: QMessageBox | None = None
-        self.import_action: QAction | None = None
-        self.copy_action: QAction | None = None
-        self.copy_secrets_action: QAction | None = None
-
-    def install(self, window: QMainWindow) -> None:
-        menu = getattr(window, "file_menu", None)
-        self.import_action = QAction("&Import curl command…", window)
-        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
-        self.import_action.setStatusTip("Read a curl command into the composer")
-        self.import_action.triggered.connect(lambda: self.import_dialog(""))
-        self.copy_action = QAction("&Copy as curl", window)
-        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        self.copy_action.setStatusTip("Copy the composer's request as a curl command, "
-                                      "secrets redacted")
-        self.copy_action.triggered.connect(lambda: self.copy(with_secrets=False))
-        self.copy_secrets_action = QAction("Copy as curl (with &secrets)…", window)
-        self.copy_secrets_action.setStatusTip("A runnable copy with credentials: asks first")
-        self.copy_secrets_action.triggered.connect(lambda: self.copy(with_secrets=True))
-        actions = [self.import_action, self.copy_action, self.copy_secrets_action]
-        if menu is None:
-            window.addActions(actions)
-            return
-        first = menu.actions()[0] if menu.actions() else None
-        for action in actions:
-            menu.insertAction(first, action)
-        if first is not None:
-            menu.insertSeparator(first)
 
     # -- import -------------------------------------------------------------------------------
 

@@ -199,7 +199,8 @@ class ChecklistPage(Page):
         self.detail.show_result(row, result)
 
     def _show_escalation(self, run: ChecklistRun | None) -> None:
-        session = self.ctx.session(self._profile) if self._profile else None
+        finished = run is not None and run.finished_at is not None
+        session = self.ctx.session(self._profile) if self._profile and finished else None
         if session is not None:
             redactor = session.redactor()
             self.escalation.set_redactor(redactor.redact_text)

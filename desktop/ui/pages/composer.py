@@ -14,7 +14,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QMainWindow,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -110,7 +109,9 @@ class ComposerPage(Page):
         return self.splitter
 
     def _shortcuts(self) -> None:
-        scoped = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        # Window-wide while this page is the visible tab (a hidden widget's shortcuts are
+        # off), so Ctrl+Enter sends wherever the cursor is in the composer.
+        scoped = Qt.ShortcutContext.WindowShortcut
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.send, context=scoped)
         QShortcut(QKeySequence("Esc"), self, self.cancel, context=scoped)
@@ -124,10 +125,6 @@ class ComposerPage(Page):
             "against the provider's rules before they leave, and every answer is explained. "
             "Select or create a profile to start.",
         )
-
-    def install_actions(self, window: QMainWindow) -> None:
-        """Called by the main window: the File menu's curl import and export actions."""
-        self.curl.install(window)
 
     # -- profile ------------------------------------------------------------------------------
 
