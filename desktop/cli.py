@@ -7,12 +7,15 @@ Each subcommand lives in ``desktop/commands/<name>.py`` and exposes
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import importlib.util
 import sys
+from typing import TYPE_CHECKING
 
 from desktop import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 COMMANDS = ("check", "sandbox", "webhooks", "curl", "bundle", "providers")
 
@@ -23,6 +26,8 @@ EXIT_USAGE = 2
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     """The full parser; ``with_commands=False`` leaves the subcommands out (the window path)."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="switchboard",
         description=f"{APP_NAME}: a diagnostic console for messaging REST APIs. "
@@ -47,6 +52,15 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
+    if args_list[:1] == ["--bundle-worker"]:  # a frozen app's bundle worker process
+        from desktop.core.bundle_workers import serve
+
+        return serve()
+    if set(args_list) <= {"--smoke"}:
+        # The common case, opening the window: no argument parser to build at all.
+        from desktop.ui.app import run_gui
+
+        return run_gui(smoke=bool(args_list))
     parser = build_parser(with_commands=not _opens_window(args_list))
     try:
         args = parser.parse_args(args_list)

@@ -29,13 +29,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import APP_NAME, __version__
 from desktop.core.exchange import Exchange
 from desktop.core.har import dump_entry, har_entry, har_json_parts
 from desktop.core.redact import RedactionReport, Redactor
 from desktop.core.redact.names import normalise
+
+if TYPE_CHECKING:
+    from desktop.core.bundle_workers import Rendered
 from desktop.core.redact.phones import MASK
 
 BUNDLE_FORMAT = "switchboard-bundle"
@@ -191,8 +194,12 @@ async def plan_bundle_async(
     exclude_exchange_ids: Collection[int] = (),
     exclude_files: Collection[str] = (),
 ) -> BundlePlan:
-    """``plan_bundle`` yielding to the event loop between chunks (for a live preview)."""
-    steps = _plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk)
+    """``plan_bundle`` yielding to the event loop between chunks (for a live preview);
+    a large bundle's HAR entries are rendered by worker processes meanwhile."""
+    entries = await _render_in_workers(content, redactor, exclude_exchange_ids, exclude_files,
+                                       progress, 1.0)
+    steps = _plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk,
+                        entries)
     return await _drive(steps, progress, 0.0, 1.0)
 
 
@@ -218,10 +225,28 @@ async def build_bundle_async(
     (whichever comes first), then a slice of the safety scan or of the zip. Progress
     runs 0 → 0.7 while planning and 0.7 → 1.0 while writing; cancelling leaves no file.
     """
-    steps = _plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk)
+    entries = await _render_in_workers(content, redactor, exclude_exchange_ids, exclude_files,
+                                       progress, 0.7)
+    steps = _plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk,
+                        entries)
     plan = await _drive(steps, progress, 0.0, 0.7)
     await _drive(_write_steps(plan, Path(path)), progress, 0.7, 1.0)
     return plan
+
+
+async def _render_in_workers(
+    content: BundleContent, redactor: Redactor, exclude_exchange_ids: Collection[int],
+    exclude_files: Collection[str], progress: Progress | None, scale: float,
+) -> Rendered | None:
+    if "har.json" in set(exclude_files):
+        return None
+    from desktop.core.bundle_workers import render_entries
+
+    excluded = set(exclude_exchange_ids)
+    exchanges = [e for e in content.exchanges if e.id not in excluded]
+    scaled = None if progress is None else (
+        lambda fraction, label: progress(fraction * scale, label))
+    return await render_entries(exchanges, redactor, scaled)
 
 
 def _run(steps: Steps, progress: Progress | None, low: float, high: float) -> Any:
@@ -261,6 +286,7 @@ def _plan_steps(
     exclude_files: Collection[str],
     now: datetime | None,
     chunk: int,
+    prerendered: Rendered | None = None,
 ) -> Steps:
     work = redactor.spawn()
     created = (now or datetime.now(UTC)).astimezone(UTC)
@@ -276,7 +302,16 @@ def _plan_steps(
         total = len(exchanges)
         since_yield = 0
         deadline = time.perf_counter() + TIME_SLICE
-        for done, exchange in enumerate(exchanges, 1):
+        if prerendered is not None:  # rendered by worker processes (desktop.core.bundle_workers)
+            entries, counts, leaked = prerendered
+            if leaked is not None:
+                raise SecretLeakError("har.json", leaked)
+            for kind, number in counts.items():
+                work.report.add(kind, number)
+            exchanges_to_render: list[Exchange] = []
+        else:
+            exchanges_to_render = exchanges
+        for done, exchange in enumerate(exchanges_to_render, 1):
             entries.append(dump_entry(har_entry(exchange, work)))
             since_yield += 1
             if since_yield >= chunk or time.perf_counter() >= deadline:
@@ -292,7 +327,15 @@ def _plan_steps(
 
     files = []
     for index, (name, data, media) in enumerate(rendered):
-        digest = yield from _check(name, data, work, 0.82 + 0.15 * index / len(rendered))
+        # Entries rendered by workers were scanned there, each on its own (a secret cannot
+        # span two entries); only what joins them is scanned here.
+        scanned = name == "har.json" and prerendered is not None
+        if scanned:
+            for part in (opening, closing):
+                if (kind := work.find_known_secret(part)) is not None:
+                    raise SecretLeakError(name, kind)
+        digest = yield from _check(name, data, work, 0.82 + 0.15 * index / len(rendered),
+                                   scan=not scanned)
         files.append(PlannedFile(name, data, media, digest))
     manifest = _manifest(files, work.report, created, len(exchanges),
                          len(content.exchanges) - len(exchanges), sorted(skip))
@@ -351,7 +394,8 @@ def _mask_client_ids(obj: Any, report: RedactionReport) -> Any:
     return obj
 
 
-def _check(name: str, data: bytes, work: Redactor, fraction: float) -> Steps:
+def _check(name: str, data: bytes, work: Redactor, fraction: float, *,
+           scan: bool = True) -> Steps:
     """The safety scan and the SHA-256 of one file, slice by slice; returns the hex digest.
 
     Raises SecretLeakError if any known secret, in any form the redactor knows, is in
@@ -360,7 +404,8 @@ def _check(name: str, data: bytes, work: Redactor, fraction: float) -> Steps:
     overlap = work.known.max_length
     digest = hashlib.sha256()
     for offset in range(0, max(len(data), 1), _SCAN_SLICE):
-        kind = work.find_known_secret(data[offset:offset + _SCAN_SLICE + overlap])
+        kind = work.find_known_secret(data[offset:offset + _SCAN_SLICE + overlap]) if scan \
+            else None
         if kind is not None:
             raise SecretLeakError(name, kind)
         digest.update(data[offset:offset + _SCAN_SLICE])
@@ -400,10 +445,16 @@ def _write_steps(plan: BundlePlan, path: Path) -> Steps:
                 for planned in plan.files:
                     info = zipfile.ZipInfo(planned.name, date_time=date_time)
                     info.compress_type = zipfile.ZIP_DEFLATED
+                    # ZipFile.open() ignores the archive's compresslevel for a ZipInfo we
+                    # built (it would deflate at level 6, 3x slower): set it on the entry.
+                    level_attribute = ("compress_level" if hasattr(info, "compress_level")
+                                       else "_compresslevel")  # public from Python 3.13
+                    setattr(info, level_attribute, COMPRESS_LEVEL)
                     info.external_attr = 0o644 << 16
+                    data = memoryview(planned.data)  # slices without copies
                     with archive.open(info, "w", force_zip64=planned.size > 0x7FFFFFFF) as out:
                         for offset in range(0, planned.size, _WRITE_SLICE):
-                            out.write(planned.data[offset:offset + _WRITE_SLICE])
+                            out.write(data[offset:offset + _WRITE_SLICE])
                             written += min(_WRITE_SLICE, planned.size - offset)
                             yield 0.99 * written / total, f"writing {planned.name}"
             raw.flush()

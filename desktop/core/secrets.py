@@ -57,6 +57,9 @@ class SecretStore:
 
     def __init__(self, *, use_keychain: bool = True) -> None:
         self._memory: dict[str, str] = {}
+        """Secrets entered or read this session (when there is no keychain: the only copy)."""
+        self._looked_up: set[str] = set()
+        """Keys the keychain was asked for and did not have."""
         self._overlay: dict[str, str] = {}
         self._use_keychain = use_keychain
         self._status: KeychainStatus | None = None
@@ -68,8 +71,15 @@ class SecretStore:
 
     @property
     def status(self) -> KeychainStatus:
+        """Probing loads keyring and its backend (~0.2 s, several MB): done on first need."""
         if self._status is None:
             self._status = self._probe()
+            self.status_changed.emit(self._status)
+        return self._status
+
+    @property
+    def known_status(self) -> KeychainStatus | None:
+        """The status if something has needed the keychain already, without probing."""
         return self._status
 
     def _probe(self) -> KeychainStatus:
@@ -109,13 +119,21 @@ class SecretStore:
         value = self._overlay.get(key)
         if value is None:
             value = self._memory.get(key)
+        if value is None and key in self._looked_up:
+            return None  # asked the keychain already this session: it had nothing
         if value is None and self.status.available:
+            # Once per secret per session: every request's diagnosis reads the profile's
+            # secrets, and a keychain lookup is a D-Bus round trip (or a prompt).
             try:
                 import keyring
 
                 value = keyring.get_password(SERVICE, key)
             except Exception as exc:
                 self._degrade(exc)
+            if value is None:
+                self._looked_up.add(key)
+            else:
+                self._memory[key] = value
         if value:
             self.known_values.emit(value)
         return value
@@ -132,7 +150,8 @@ class SecretStore:
                 import keyring
 
                 keyring.set_password(SERVICE, key, value)
-                self._memory.pop(key, None)
+                self._memory[key] = value  # this session's copy; the keychain has it too
+                self._looked_up.discard(key)
                 return
             except Exception as exc:
                 self._degrade(exc)
@@ -141,6 +160,7 @@ class SecretStore:
     def delete(self, profile_id: str, kind: SecretKind) -> None:
         key = _username(profile_id, kind)
         self._memory.pop(key, None)
+        self._looked_up.add(key)
         if self.status.available:
             try:
                 import keyring

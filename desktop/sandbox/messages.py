@@ -16,7 +16,6 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
 from aiohttp import web
 
 from desktop.sandbox.account import inactive_client
@@ -258,6 +257,8 @@ def split_recipients(to: tuple[object, ...]) -> tuple[list[str], list[dict[str, 
 
 
 def _recipient_problem(value: object) -> str | None:
+    import phonenumbers  # ~10 MB: loaded by the first send, not with the sandbox
+
     if not isinstance(value, str):
         return "A recipient must be a string in E.164 format."
     if not _E164.fullmatch(value):

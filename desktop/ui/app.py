@@ -8,7 +8,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop import APP_ID, APP_NAME, ORG_NAME, __version__
@@ -45,11 +44,9 @@ def run_gui(*, smoke: bool = False, argv: list[str] | None = None) -> int:
     qasync, the core, the log): a newcomer sees the window at bare-Qt speed,
     and the profiles and the current page fill it in a moment later.
     """
-    from desktop.ui.pyside_workaround import protect_singletons
     from desktop.ui.qtlog import install_qt_message_handler, uninstall_qt_message_handler
 
     app = _application(argv if argv is not None else sys.argv)
-    protect_singletons()
     install_qt_message_handler()
     from desktop.ui.mainwindow import MainWindow
     from desktop.ui.style import apply_style
@@ -71,6 +68,9 @@ def run_gui(*, smoke: bool = False, argv: list[str] | None = None) -> int:
     import qasync
 
     from desktop.core.logsetup import configure_logging
+    from desktop.ui.pyside_workaround import protect_singletons
+
+    protect_singletons()  # a few hundred calls before this are far from its limit
     from desktop.ui.qtlog import log_is_ready
 
     log_path = configure_logging()
@@ -117,6 +117,8 @@ async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, window: Main
     _redact_the_log(workspace, crash)
     await asyncio.sleep(0)  # let the filled-in window paint before the slower work below
     window.finish_startup()
+    from PySide6.QtGui import QIcon
+
     from desktop.ui.assets import ICON_SVG
 
     icon = QIcon(str(ICON_SVG))

@@ -13,8 +13,8 @@ import importlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -28,6 +28,8 @@ from desktop import APP_NAME
 from desktop.ui import window_state
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
     from desktop.core.profiles import Profile
     from desktop.ui.context import AppContext
     from desktop.ui.pages.base import Page
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
         self._fit_default_size()
         self._closing = False
         self._built: dict[str, Page] = {}
+        self._pending_shortcuts: list[tuple[QAction, object]] = []
         self.pages = LazyPages(self)
 
         self.sidebar: QWidget = self._sidebar_placeholder()
@@ -114,7 +117,9 @@ class MainWindow(QMainWindow):
         for title in PAGE_TITLES:
             self.tabs.addTab(_Placeholder(), title)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # Horizontal is QSplitter's default: spelling it out touches PySide's Qt namespace,
+        # whose first use costs ~40 ms, before the first paint.
+        self.splitter = QSplitter()
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 1)
@@ -145,6 +150,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.sidebar import ProfileSidebar
 
         self.ctx = ctx
+        self._install_shortcuts()
         sidebar = ProfileSidebar(ctx)
         sizes = self.splitter.sizes()
         self.splitter.replaceWidget(0, sidebar)
@@ -163,7 +169,7 @@ class MainWindow(QMainWindow):
         self._tab_shown(self.tabs.currentIndex())
 
     def finish_startup(self) -> None:
-        """What can wait until the window is on screen: the keychain probe (~0.2 s)."""
+        """What can wait until the window is on screen."""
         if self.ctx is None:
             return
         self._show_keychain_status()
@@ -219,15 +225,22 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.sandbox_label)
         bar.addPermanentWidget(self.receiver_label)
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot,
-                *, tip: str = "") -> QAction:
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+                slot, *, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            # Set in attach(), after the first paint: the first setShortcut() makes PySide
+            # build its key enums (~30 ms), which would delay the window's first frame.
+            self._pending_shortcuts.append((action, shortcut))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
         return action
+
+    def _install_shortcuts(self) -> None:
+        pending, self._pending_shortcuts = self._pending_shortcuts, []
+        for action, shortcut in pending:
+            action.setShortcut(QKeySequence(shortcut))
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
@@ -278,10 +291,12 @@ class MainWindow(QMainWindow):
         actions.keychain_status_changed.connect(self._show_keychain_status)
 
     def _show_keychain_status(self, *_status: object) -> None:
-        status = self.ctx.workspace.secrets.status
-        self.keychain_label.setVisible(not status.available)
+        """The no-keychain warning, once something has needed the keychain (never probed
+        just for the status bar: the probe loads keyring and its backend)."""
+        status = self.ctx.workspace.secrets.known_status if self.ctx else None
+        self.keychain_label.setVisible(status is not None and not status.available)
         self.keychain_label.setText("⚠ No keychain: secrets in memory")
-        self.keychain_label.setToolTip(status.message)
+        self.keychain_label.setToolTip(status.message if status else "")
 
     def _fit_default_size(self) -> None:
         """1200×780, or 90% of a smaller screen: first launch must not open off-screen."""
@@ -309,6 +324,9 @@ class MainWindow(QMainWindow):
         self.sidebar.setVisible(checked)
 
     def _open_log_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         from desktop.core.logsetup import log_file
 
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent)))

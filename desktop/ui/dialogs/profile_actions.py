@@ -9,6 +9,7 @@ context menu; the work is done here by calling core (``ProfileStore``,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -18,8 +19,11 @@ from desktop.core.paths import config_dir
 from desktop.core.profiles import Profile, ProfileError
 from desktop.core.secrets import KeychainStatus
 from desktop.ui.context import AppContext
-from desktop.ui.dialogs.choose_profiles import ChooseProfilesDialog
-from desktop.ui.dialogs.profile_dialog import DialogMode, ProfileDialog
+from desktop.ui.dialogs.modes import DialogMode
+
+if TYPE_CHECKING:  # the dialogs load when first opened, not with the window
+    from desktop.ui.dialogs.choose_profiles import ChooseProfilesDialog
+    from desktop.ui.dialogs.profile_dialog import ProfileDialog
 
 FILE_FILTER = "Switchboard profiles (*.json);;All files (*)"
 SHORTCUTS = {"new": ("Ctrl+N",), "edit": ("Ctrl+E", "F2"), "duplicate": ("Ctrl+Shift+D",)}
@@ -111,6 +115,8 @@ class ProfileActions(QObject):
         return self._open(DialogMode.DUPLICATE, profile)
 
     def _open(self, mode: DialogMode, profile: Profile | None) -> ProfileDialog:
+        from desktop.ui.dialogs.profile_dialog import ProfileDialog
+
         dialog = ProfileDialog(self.ctx.workspace, mode, profile, self.window)
         dialog.saved.connect(lambda saved, m=mode: self._saved(saved, m))
         dialog.finished.connect(dialog.deleteLater)
@@ -215,6 +221,8 @@ class ProfileActions(QObject):
         for profile in workspace.profiles:
             provider = workspace.provider_for(profile)
             choices.append((profile, not (provider is not None and provider.sandbox)))
+        from desktop.ui.dialogs.choose_profiles import ChooseProfilesDialog
+
         dialog = ChooseProfilesDialog(choices, self.window)
         dialog.accepted.connect(lambda: self._export(dialog.chosen()))
         dialog.finished.connect(dialog.deleteLater)

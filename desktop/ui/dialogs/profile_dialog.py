@@ -11,7 +11,6 @@ better, and the checklist will say so again. Secrets go to the
 from __future__ import annotations
 
 import uuid
-from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -35,6 +34,7 @@ from desktop.core.provider.model import Environment, Provider
 from desktop.core.secrets import SecretKind
 from desktop.core.workspace import Workspace
 from desktop.ui.dialogs.form import add_row, align_labels
+from desktop.ui.dialogs.modes import DialogMode
 from desktop.ui.dialogs.profile_secrets import load_secrets, store_secrets
 from desktop.ui.dialogs.provider_fields import ProviderFields
 from desktop.ui.dialogs.webhook_section import WebhookSection
@@ -54,12 +54,6 @@ STYLE = """
 #exposedWarning { color: #8a5300; }
 #dialogSummary { padding: 4px 2px; }
 """
-
-
-class DialogMode(StrEnum):
-    NEW = "new"
-    EDIT = "edit"
-    DUPLICATE = "duplicate"
 
 
 class ProfileDialog(QDialog):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -21,9 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.checklist.engine import SendConfirmation
 from desktop.core.checklist.escalation import escalation_facts
-from desktop.core.checklist.harness import build_engine, needs_receiver
 from desktop.core.checklist.model import (
     ChecklistRun,
     RunFinished,
@@ -34,6 +33,9 @@ from desktop.core.checklist.model import (
     StepWaiting,
 )
 from desktop.core.profiles import Profile
+
+if TYPE_CHECKING:
+    from desktop.core.checklist.engine import SendConfirmation
 from desktop.ui.checklist.detail import StepDetail
 from desktop.ui.checklist.escalation import EscalationFacts
 from desktop.ui.checklist.faults import SandboxFaultsButton
@@ -236,6 +238,9 @@ class ChecklistPage(Page):
         self._refresh_controls()
 
     async def _run(self, profile: Profile, start_from: str | None) -> None:
+        # The engine brings the HTTP client (httpx) with it: loaded by the first run.
+        from desktop.core.checklist.harness import build_engine, needs_receiver
+
         session = self.ctx.session(profile)
         provider = session.provider
         webhooks = None
