@@ -318,7 +318,7 @@ def _plan_steps(
                 yield 0.8 * done / total, f"HAR: {done} of {total} exchanges"
                 since_yield = 0
                 deadline = time.perf_counter() + TIME_SLICE
-        rendered.append(("har.json", opening + b",\n".join(entries) + closing,
+        rendered.append(("har.json", _join_entries(opening, entries, closing),
                          "application/json"))
     for name, data, media in _other_files(content, work):
         if name not in skip:
@@ -392,6 +392,16 @@ def _mask_client_ids(obj: Any, report: RedactionReport) -> Any:
     if isinstance(obj, list | tuple):
         return [_mask_client_ids(item, report) for item in obj]
     return obj
+
+
+def _join_entries(opening: bytes, entries: list[bytes], closing: bytes) -> bytes:
+    """``opening + b",\\n".join(entries) + closing`` with one copy of the whole, not three
+    (the HAR of a large bundle is tens of megabytes)."""
+    if not entries:
+        return opening + closing
+    if len(entries) == 1:
+        return opening + entries[0] + closing
+    return b",\n".join([opening + entries[0], *entries[1:-1], entries[-1] + closing])
 
 
 def _check(name: str, data: bytes, work: Redactor, fraction: float, *,

@@ -206,6 +206,9 @@ class Sessions:
         self.created: Event[ProfileSession] = Event()
 
     def get(self, profile: Profile) -> ProfileSession:
+        """The session of this profile as the store has it now (a caller may hold an older
+        copy: the sandbox's profile, for one, gets its base URL after the window opens)."""
+        profile = self.workspace.profiles.by_id(profile.id) or profile
         session = self._sessions.get(profile.id)
         provider = self.workspace.provider_for(profile)
         if provider is None:
@@ -218,6 +221,8 @@ class Sessions:
             session.secret_learned.connect(secrets.known_values.emit)
             self._sessions[profile.id] = session
             self.created.emit(session)
+        elif session.profile != profile or session.provider is not provider:
+            self._retired_clients.append(session.rebind(profile, provider))
         return session
 
     def existing(self, profile_id: str) -> ProfileSession | None:

@@ -114,3 +114,21 @@ def test_stop_cancels_a_running_checklist(page, qt_loop) -> None:
     qt_loop.until(lambda: page._task.done(), message="cancelled")
     assert page.run_button.text() == "Run checklist"
     page.ctx.sandbox.faults.set("slow", False)
+
+
+def test_a_run_uses_the_profile_as_it_is_now_not_as_the_page_first_saw_it(
+        main_window, ctx, qt_loop) -> None:
+    """The sandbox profile gets its base URL after the window opens (the sandbox starts
+    after the first paint): the first run must use it."""
+    from desktop.ui.services import Services
+
+    page = main_window.show_page("Checklist")
+    assert ctx.active_profile.base_url == ""  # the page saw the profile before the sandbox
+    services = Services(ctx)
+    qt_loop.run(services.start())
+    try:
+        run_to_end(page, qt_loop)
+        assert statuses(page) == [StepStatus.PASS] * 5
+        assert page.runs[ctx.active_profile.id].base_url == ctx.sandbox.url
+    finally:
+        qt_loop.run(services.stop())

@@ -364,8 +364,10 @@ class ChecklistEngine:
                                title=f"Unexpected answer: HTTP {exchange.status}.",
                                source="checklist")
             result.finding = main
-            result.findings = [main] + [f for f in diagnosis if f is not main] + [
-                self._expectation_finding(u, Severity.ERROR) for u in failing[1:]]
+            # When the HTTP answer itself failed, unmet expectations only restate it.
+            later = [] if http_failed else [self._expectation_finding(u, Severity.ERROR)
+                                            for u in failing[1:]]
+            result.findings = [main] + [f for f in diagnosis if f is not main] + later
             result.summary = main.title
             return
         result.extracted = extracted

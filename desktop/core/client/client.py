@@ -21,7 +21,7 @@ from desktop.core.client.body import DEFAULT_BODY_CAP
 from desktop.core.client.recording import EXT_COLLECT, EXT_STEP, RecordingTransport
 from desktop.core.client.response_facts import find_request_id, sample_for
 from desktop.core.client.spec import RequestSpec, join_url
-from desktop.core.diagnosis import explain
+from desktop.core.diagnosis import explain, nothing_to_explain
 from desktop.core.exchange import Exchange
 from desktop.core.profile_checks import diagnosis_facts
 from desktop.core.profiles import Profile
@@ -200,6 +200,8 @@ class ProfileClient:
         exchange.ratelimit = sample_for(exchange, self.provider)
         if self._enrich is not None:
             self._enrich(exchange)
+        if nothing_to_explain(exchange, self.provider):
+            return
         facts = diagnosis_facts(self.profile, self.provider, self._secret_map())
         facts["token_fresh"] = exchange.token_fresh
         state = self.token_state

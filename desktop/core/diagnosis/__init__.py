@@ -9,6 +9,7 @@ from desktop.core.diagnosis.catalog import finding_for, matches
 from desktop.core.diagnosis.context import (
     DiagnosisContext,
     context_for,
+    first_string,
     synthetic_context,
 )
 from desktop.core.diagnosis.generic import status_finding, transport_finding
@@ -16,7 +17,22 @@ from desktop.core.exchange import Exchange
 from desktop.core.finding import Finding
 from desktop.core.provider.model import Provider
 
-__all__ = ["DiagnosisContext", "context_for", "explain", "explain_context", "synthetic_context"]
+__all__ = ["DiagnosisContext", "context_for", "explain", "explain_context",
+           "nothing_to_explain", "synthetic_context"]
+
+
+def nothing_to_explain(exchange: Exchange, provider: Provider | None) -> bool:
+    """A 2xx whose body names no error code: no rule would speak, so none is run.
+
+    Most traffic is this; the catalog's message patterns would otherwise search
+    every successful body. A 2xx that carries an error code (some APIs answer
+    200 with an error) is still explained.
+    """
+    response = exchange.response
+    if exchange.error is not None or response is None or not 200 <= response.status < 300:
+        return False
+    fields = provider.error_code_fields if provider is not None else ()
+    return first_string(fields, response.json()) is None
 
 
 def explain_context(ctx: DiagnosisContext, provider: Provider | None) -> list[Finding]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import http_sfv
 
@@ -109,7 +110,17 @@ def _quota_policies(lines: Sequence[str]) -> list[Policy] | None:
 
 def parse_ietf(ratelimit: Sequence[str], policy: Sequence[str],
                names: tuple[str, str] = ("RateLimit", "RateLimit-Policy")) -> IetfFields:
-    """Join the field lines of both fields into policies, matched by policy name."""
+    """Join the field lines of both fields into policies, matched by policy name.
+
+    Remembered per distinct value (the result is immutable): a server repeats the same
+    few field values on every response, and the structured-field parser is pure Python.
+    """
+    return _parse_ietf(tuple(ratelimit), tuple(policy), names)
+
+
+@lru_cache(maxsize=512)
+def _parse_ietf(ratelimit: tuple[str, ...], policy: tuple[str, ...],
+                names: tuple[str, str]) -> IetfFields:
     bad: list[tuple[str, str]] = []
     limits = _service_limits(ratelimit) if ratelimit else []
     if limits is None:

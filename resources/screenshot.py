@@ -1,0 +1,64 @@
+"""Regenerate resources/screenshot.png: the real window, on a real X server (Xvfb).
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python resources/screenshot.py
+
+It starts the app's services like a launch does, breaks the sandbox with one
+fault (so the picture shows a diagnosis), runs the checklist and saves the
+window. Nothing here is used by the app itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "screenshot.png"
+FAULT = "number_not_owned"
+
+
+def main() -> int:
+    os.environ.setdefault("SWITCHBOARD_HOME", tempfile.mkdtemp(prefix="switchboard-shot-"))
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.core.secrets import SecretStore
+    from desktop.core.workspace import Workspace
+    from desktop.ui.context import AppContext
+    from desktop.ui.mainwindow import MainWindow
+    from desktop.ui.services import Services
+    from desktop.ui.style import apply_style
+
+    app = QApplication(sys.argv)
+    apply_style(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    async def shoot() -> None:
+        workspace = Workspace(secrets=SecretStore(use_keychain=False))
+        workspace.ensure_sandbox_profile()
+        ctx = AppContext(workspace)
+        window = MainWindow(ctx)
+        window.resize(1280, 800)
+        window.show()
+        services = Services(ctx)
+        await services.start()
+        ctx.sandbox.faults.set(FAULT, True)
+        page = window.show_page("Checklist")
+        page.run()
+        while page._task is None or not page._task.done():
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+        window.grab().save(str(OUT))
+        await services.stop()
+
+    with loop:
+        loop.run_until_complete(shoot())
+    print(f"saved {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
