@@ -48,9 +48,10 @@ def main() -> int:
         ctx.sandbox.faults.set(FAULT, True)
         page = window.show_page("Checklist")
         page.run()
-        while page._task is None or not page._task.done():
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0)  # let the page create its run task
+        if page._task is not None:
+            await page._task
+        await asyncio.sleep(0.5)  # one more paint after the last event
         window.grab().save(str(OUT))
         await services.stop()
 
