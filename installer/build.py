@@ -42,8 +42,8 @@ ISS = REPO / "installer" / "windows" / "switchboard.iss"
 INFO_PLIST = REPO / "installer" / "macos" / "Info.plist"
 DESKTOP_FILE = REPO / "resources" / "switchboard.desktop"
 ICON_SVG = REPO / "resources" / "icons" / "switchboard.svg"
-ASSET_SVG = REPO / "desktop" / "ui" / "assets" / "switchboard.svg"
-REPO_FILES = (SPEC, ISS, INFO_PLIST, DESKTOP_FILE, ICON_SVG, ASSET_SVG)
+WINDOW_ICON = REPO / "desktop" / "ui" / "assets" / "window-256.png"
+REPO_FILES = (SPEC, ISS, INFO_PLIST, DESKTOP_FILE, ICON_SVG, WINDOW_ICON)
 """Files the recipes read; tests check that each exists."""
 
 APP_NAME = "Switchboard"

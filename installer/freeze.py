@@ -72,7 +72,7 @@ QT_PLUGIN_ALLOWLIST: dict[str, frozenset[str]] = {
     "wayland-shell-integration": frozenset({"xdg-shell"}),
     "wayland-decoration-client": frozenset({"adwaita", "bradient"}),
     "wayland-graphics-integration-client": frozenset({"qt-plugin-wayland-egl"}),
-    # svg: the window icon; ico/icns: the icon set build.py writes. PNG is built into QtGui.
+    # svg: pyqtgraph's own icons; ico/icns: the icon set build.py writes. PNG is built into QtGui.
     "imageformats": frozenset({"qsvg", "qico", "qicns"}),
     "iconengines": frozenset({"qsvgicon"}),
     # The GTK3 theme would pull all of GTK into the Depends; the portal theme

@@ -10,8 +10,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-VECTORS = SHARED / "vectors"
+VECTORS = ROOT / "tests" / "data" / "vectors"
+"""Public test vectors (standards' suites, signature examples), copied in: see its README."""
 
 
 @pytest.fixture(autouse=True)

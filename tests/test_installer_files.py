@@ -46,10 +46,32 @@ def test_every_repository_path_in_the_spec_exists() -> None:
     assert [str(path) for path in sources if not (ROOT / path).exists()] == []
 
 
-def test_icon_in_resources_and_the_window_asset_are_identical() -> None:
+def test_window_icon_pngs_are_the_svg_rendered(qapp: object) -> None:
+    """The committed window PNGs still show resources/icons/switchboard.svg at every size."""
+    from PySide6.QtGui import QImage
+
+    from desktop.ui.assets import window_icon_paths
+    from installer.icons import WINDOW_ICON_SIZES, render_png
+
     source = ROOT / "resources" / "icons" / "switchboard.svg"
-    asset = ROOT / "desktop" / "ui" / "assets" / "switchboard.svg"
-    assert source.read_bytes() == asset.read_bytes()
+    paths = window_icon_paths()
+    assert [path.name for path in paths] == [f"window-{size}.png" for size in WINDOW_ICON_SIZES]
+    for size, path in zip(WINDOW_ICON_SIZES, paths, strict=True):
+        committed = QImage(str(path)).convertToFormat(QImage.Format.Format_ARGB32)
+        fresh = QImage.fromData(render_png(source, size)).convertToFormat(
+            QImage.Format.Format_ARGB32)
+        assert (committed.width(), committed.height()) == (size, size), path.name
+        differing = sum(
+            1 for y in range(size) for x in range(size)
+            if _channel_gap(committed.pixel(x, y), fresh.pixel(x, y)) > 16
+        )
+        assert differing <= size * size // 100, (
+            f"{path.name} no longer matches the SVG: run "
+            "python -m installer.icons --window resources/icons/switchboard.svg desktop/ui/assets")
+
+
+def _channel_gap(a: int, b: int) -> int:
+    return max(abs(((a >> shift) & 0xFF) - ((b >> shift) & 0xFF)) for shift in (0, 8, 16, 24))
 
 
 def test_deb_smoke_script_is_executable_bash() -> None:

@@ -119,9 +119,11 @@ async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, window: Main
     window.finish_startup()
     from PySide6.QtGui import QIcon
 
-    from desktop.ui.assets import ICON_SVG
+    from desktop.ui.assets import window_icon_paths
 
-    icon = QIcon(str(ICON_SVG))
+    icon = QIcon()
+    for path in window_icon_paths():
+        icon.addFile(str(path))
     app.setWindowIcon(icon)
     window.setWindowIcon(icon)
     services = Services(ctx)

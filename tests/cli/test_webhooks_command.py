@@ -18,7 +18,7 @@ from desktop.commands import webhooks
 from desktop.core.webhooks.signatures import sign
 
 ROOT = Path(__file__).resolve().parents[2]
-VECTORS = ROOT.parent / "shared" / "vectors"
+VECTORS = ROOT / "tests" / "data" / "vectors"
 WEBHOOKS = json.loads((VECTORS / "webhooks.json").read_text(encoding="utf-8"))
 TWILIO = WEBHOOKS["twilio_x_twilio_signature"]
 STANDARD = WEBHOOKS["standard_webhooks_v1"]

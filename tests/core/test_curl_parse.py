@@ -20,7 +20,7 @@ from desktop.core.curl import (
     wire_headers,
 )
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
 CASES = {
     case["name"]: case for case in json.loads((VECTORS / "curl-cases.json").read_text())["cases"]
 }

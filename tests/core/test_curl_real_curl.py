@@ -27,7 +27,7 @@ from desktop.core.curl import parse_curl, request_target, to_curl, wire_headers
 CURL, BASH = shutil.which("curl"), shutil.which("bash")
 pytestmark = pytest.mark.skipif(CURL is None or BASH is None, reason="needs curl and bash")
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
 CASES = json.loads((VECTORS / "curl-cases.json").read_text())["cases"]
 
 

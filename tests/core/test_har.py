@@ -1,6 +1,6 @@
 """HAR 1.2 export: valid against the HAR JSON Schema, browser-compatible, fully redacted.
 
-The schema is ahmadnassri/har-schema (ISC) from /work/shared/vectors/har-schema/:
+The schema is ahmadnassri/har-schema (ISC) from tests/data/vectors/har-schema/:
 ``har.json`` is the root (draft-06) and ``$ref``s its sibling files, so the
 test builds a ``referencing`` registry of every file. ``format`` keywords are
 checked too: ``date-time`` with ``datetime.fromisoformat`` and ``uri`` with a
@@ -35,7 +35,7 @@ from tests.factories import (
     make_token_exchange,
 )
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "vectors" / "har-schema"
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "data" / "vectors" / "har-schema"
 SECRET = "test-client-secret-0001"
 TOKEN = "test-access-token-0001"
 _URI = re.compile(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from desktop.core.lint import phones
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
 E164 = json.loads((VECTORS / "e164.json").read_text(encoding="utf-8"))
 VALID_EXAMPLES = [x for x in E164["example_numbers"] if x["is_valid"]]
 PARSED = [c for c in E164["parse_cases"] if "parse_error" not in c]

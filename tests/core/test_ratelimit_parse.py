@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from desktop.core.ratelimit import classify_reset, parse_ratelimit
 from desktop.core.ratelimit.httpdate import parse_delay_seconds, parse_http_date, parse_retry_after
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
 RATELIMIT = json.loads((VECTORS / "ratelimit.json").read_text(encoding="utf-8"))
 RETRY_AFTER = json.loads((VECTORS / "retry-after.json").read_text(encoding="utf-8"))
 NOW = 1_700_000_000.0  # 2023-11-14T22:13:20Z

@@ -1,6 +1,6 @@
 """The RFC 9651 structured-field-tests suite through our wrapper around http-sfv.
 
-Every case of /work/shared/vectors/structured-field-tests/*.json is run
+Every case of tests/data/vectors/structured-field-tests/*.json is run
 (httpwg/structured-field-tests, licence in that folder). The few cases where
 http-sfv 0.9.9 disagrees with the suite are listed in KNOWN_DEVIATIONS with
 the reason and run as strict xfails: if the library is fixed, they fail and
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from desktop.core.ratelimit.sfv import combine, parse_field, to_json
 
-SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "vectors" / "structured-field-tests"
+SUITE = Path(__file__).resolve().parents[1] / "data" / "vectors" / "structured-field-tests"
 
 KNOWN_DEVIATIONS = {
     ("binary.json", "padding at beginning"):

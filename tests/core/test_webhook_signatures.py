@@ -15,7 +15,7 @@ from desktop.core.webhooks.signatures import SCHEMES, HmacOptions, sign, verify
 from desktop.core.webhooks.twilio import json_url
 from desktop.core.webhooks.verification import PREFIX_LEN, Reason, Suspect
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
 WEBHOOKS = json.loads((VECTORS / "webhooks.json").read_text(encoding="utf-8"))
 GITHUB = WEBHOOKS["github_x_hub_signature_256"]
 STANDARD = WEBHOOKS["standard_webhooks_v1"]

@@ -9,7 +9,7 @@ import pytest
 
 from desktop.sandbox.config import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxConfig
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "vectors"
 GRANT = {"grant_type": "client_credentials"}
 
 
