@@ -131,7 +131,14 @@ app.processEvents()
 before = "pyqtgraph" in sys.modules
 window.show_page("Rate limits")
 app.processEvents()
-print(before, "pyqtgraph" in sys.modules)
+print(before, "pyqtgraph" in sys.modules, flush=True)
+# Tear down as the app does (window first, then the loop): left to interpreter exit, Qt may
+# deliver a resize to pyqtgraph's view while Python is already freeing it (a segfault).
+from PySide6.QtCore import QCoreApplication, QEvent
+window.hide()
+window.deleteLater()
+QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+del window
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SWITCHBOARD_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
