@@ -312,3 +312,40 @@ def test_cancelling_a_send_records_a_cancelled_exchange() -> None:
     run(go())
     assert recorded[-1].error is not None
     assert recorded[-1].error.kind is ErrorKind.CANCELLED
+
+
+def test_sends_beyond_max_in_flight_wait_their_turn_and_all_complete() -> None:
+    """500 sends at once must not all land in httpcore's pool (it rescans them per event)."""
+    on_wire = 0
+    most = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal on_wire, most
+        on_wire += 1
+        most = max(most, on_wire)
+        await asyncio.sleep(0.001)
+        on_wire -= 1
+        return httpx.Response(200, json={"ok": True})
+
+    client, recorded = make_client(handler, provider_id="plain",  # type: ignore[arg-type]
+                                   secrets={SecretKind.TOKEN: "tok"},
+                                   options=ClientOptions(max_in_flight=3))
+
+    async def go() -> list[Exchange]:
+        async with client:
+            spec = RequestSpec("GET", client.url_for("/v1/ping"))
+            return await asyncio.gather(*(client.send(spec) for _ in range(40)))
+
+    exchanges = run(go())
+    assert [exchange.status for exchange in exchanges] == [200] * 40
+    assert len(recorded) == 40
+    assert most == 3
+
+
+def test_the_default_pool_holds_as_many_connections_as_sends_in_flight() -> None:
+    profile = Profile(name="p", provider="plain", environment="staging",
+                      base_url="https://api.example")
+    client = ProfileClient(profile, PLAIN, {}.get)
+    pool = client._recording._inner._pool  # type: ignore[attr-defined]
+    assert client.options.max_in_flight == 20
+    assert pool._max_connections == client.options.max_in_flight

@@ -44,6 +44,8 @@ class ClientOptions:
     verify_tls: bool = True
     follow_redirects: bool = True
     max_redirects: int = 5
+    max_in_flight: int = 20
+    """Requests on the wire at once (and connections kept); later sends wait their turn."""
 
 
 class ProfileClient:
@@ -64,10 +66,20 @@ class ProfileClient:
         self.options = options or ClientOptions()
         self._on_exchange = on_exchange
         self._enrich = enrich
-        inner = transport or httpx.AsyncHTTPTransport(verify=self.options.verify_tls, retries=0)
+        inner = transport or httpx.AsyncHTTPTransport(
+            verify=self.options.verify_tls, retries=0,
+            limits=httpx.Limits(max_connections=self.options.max_in_flight,
+                                max_keepalive_connections=self.options.max_in_flight))
         self._recording = RecordingTransport(inner, self._record, profile=profile.name,
                                              body_cap=self.options.body_cap)
         self.auth = self._build_auth()
+        # Sends beyond the pool's size wait on this rather than in httpcore's pool: the pool
+        # rescans its whole queue, and checks every connection's socket, for each request
+        # that arrives or ends. 500 sends started at once held the UI's loop for a quarter
+        # of a second, and with 100 connections those checks were half the CPU time of a
+        # busy window (tests/benchmarks, responsiveness; py-spy). 20 connections is more
+        # than any provider's rate limit lets one profile use. A free slot costs nothing.
+        self._slots = asyncio.Semaphore(self.options.max_in_flight)
         self._http = httpx.AsyncClient(
             transport=self._recording,
             timeout=httpx.Timeout(self.options.read_timeout,
@@ -157,8 +169,13 @@ class ProfileClient:
 
         Raises TokenError when a token could not be acquired (the request was
         not sent; the token Exchange is in the history). A transport failure
-        is not raised: it is the returned Exchange's ``error``.
+        is not raised: it is the returned Exchange's ``error``. Time spent
+        waiting for one of ``max_in_flight`` slots is not part of any timeout.
         """
+        async with self._slots:
+            return await self._send(spec, step)
+
+    async def _send(self, spec: RequestSpec, step: str | None) -> Exchange:
         request = self._http.build_request(spec.method, spec.url, headers=list(spec.headers),
                                            content=spec.body or None)
         if step:

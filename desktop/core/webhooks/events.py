@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 import jmespath
 from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
+from jmespath.visitor import TreeInterpreter
 
 from desktop.core.exchange import Headers, header_value
 from desktop.core.webhooks.verification import Verification
@@ -28,6 +29,12 @@ CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"
 """Header values that are credentials of the user's: masked in ``to_dict(mask=True)``."""
 
 MASK = "[masked]"
+
+
+_INTERPRETER = TreeInterpreter()
+"""One for every search: ``ParsedResult.search`` builds a new one (and its method cache) per
+call, a measurable share of a receiver taking 1,000 events a second. It keeps no state
+between searches but that cache."""
 
 
 @lru_cache(maxsize=128)
@@ -72,7 +79,7 @@ class WebhookFields:
         if payload is None:
             return None
         try:
-            return _compiled(getattr(self, name)).search(payload)
+            return _INTERPRETER.visit(_compiled(getattr(self, name)).parsed, payload)
         except JMESPathError:
             return None
 
