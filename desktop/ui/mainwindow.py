@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME
 from desktop.ui import window_state
+from desktop.ui.style import WARNING, production_badge, sidebar_heading, style_text
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -139,9 +140,7 @@ class MainWindow(QMainWindow):
         placeholder = QWidget()
         layout = QVBoxLayout(placeholder)
         layout.setContentsMargins(6, 6, 0, 6)
-        heading = QLabel("Profiles")
-        heading.setObjectName("sidebarHeading")
-        layout.addWidget(heading)
+        layout.addWidget(sidebar_heading("Profiles"))
         layout.addStretch(1)
         return placeholder
 
@@ -209,6 +208,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.production_badge = QLabel("PRODUCTION")
         self.production_badge.setObjectName("statusProduction")
+        production_badge(self.production_badge)
         self.production_badge.hide()
         self.profile_label = QLabel()
         self.profile_label.setObjectName("statusProfile")
@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
         self.sandbox_label.setObjectName("statusSandbox")
         self.receiver_label = QLabel("Receiver: off")
         self.receiver_label.setObjectName("statusReceiver")
-        self.keychain_label = QLabel()
+        self.keychain_label = style_text(QLabel(), colour=WARNING)
         self.keychain_label.setObjectName("statusWarning")
         self.keychain_label.hide()
         bar.addPermanentWidget(self.keychain_label)

@@ -19,7 +19,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QLabel,
     QMenu,
     QToolBar,
     QTreeView,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.profiles import Profile
 from desktop.ui.context import AppContext
+from desktop.ui.style import borderless, sidebar_heading
 
 PROFILE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PRODUCTION_COLOUR = QColor("#c62828")
@@ -57,12 +57,11 @@ class ProfileSidebar(QWidget):
         self.setObjectName("profileSidebar")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
-        heading = QLabel("Profiles")
-        heading.setObjectName("sidebarHeading")
-        layout.addWidget(heading)
+        layout.addWidget(sidebar_heading("Profiles"))
         self.model = QStandardItemModel(self)
         self.tree = QTreeView()
         self.tree.setObjectName("profileTree")
+        borderless(self.tree)
         self.tree.setModel(self.model)
         self.tree.setHeaderHidden(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

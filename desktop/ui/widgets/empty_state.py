@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.ui.style import FAINT, MUTED, style_text
+
 
 class EmptyState(QWidget):
     def __init__(self, glyph: str, title: str, body: str, parent: QWidget | None = None) -> None:
@@ -14,14 +16,16 @@ class EmptyState(QWidget):
         self.setObjectName("emptyState")
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        self.glyph = QLabel(glyph)
+        self.glyph = style_text(QLabel(glyph), pixel_size=40, colour=FAINT)
         self.glyph.setObjectName("emptyGlyph")
         self.glyph.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel(title)
+        self.title = style_text(QLabel(title), pixel_size=17, bold=True)
         self.title.setObjectName("emptyTitle")
+        self.title.setContentsMargins(0, 6, 0, 0)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.body = QLabel(body)
+        self.body = style_text(QLabel(body), pixel_size=13, colour=MUTED)
         self.body.setObjectName("emptyBody")
+        self.body.setContentsMargins(0, 4, 0, 12)
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.setFixedWidth(540)
