@@ -249,7 +249,8 @@ async def _render_in_workers(
     return await render_entries(exchanges, redactor, scaled)
 
 
-def _run(steps: Steps, progress: Progress | None, low: float, high: float) -> Any:
+def _reporting(steps: Steps, progress: Progress | None, low: float, high: float) -> Steps:
+    """``steps`` with each fraction reported, scaled into ``low``..``high``; same return value."""
     try:
         while True:
             try:
@@ -258,22 +259,32 @@ def _run(steps: Steps, progress: Progress | None, low: float, high: float) -> An
                 return stop.value
             if progress is not None:
                 progress(low + (high - low) * fraction, label)
+            yield fraction, label
     finally:
-        steps.close()  # a failing progress callback must not leave a temporary file
+        steps.close()  # a failing callback or a cancelled export must not leave a temporary file
+
+
+def _run(steps: Steps, progress: Progress | None, low: float, high: float) -> Any:
+    reporting = _reporting(steps, progress, low, high)
+    while True:
+        try:
+            next(reporting)
+        except StopIteration as stop:
+            return stop.value
 
 
 async def _drive(steps: Steps, progress: Progress | None, low: float, high: float) -> Any:
+    """Like ``_run``, letting the event loop run between steps (the window stays live)."""
+    reporting = _reporting(steps, progress, low, high)
     try:
         while True:
             try:
-                fraction, label = next(steps)
+                next(reporting)
             except StopIteration as stop:
                 return stop.value
-            if progress is not None:
-                progress(low + (high - low) * fraction, label)
             await asyncio.sleep(0)
     finally:
-        steps.close()  # cancelled: the write generator removes its temporary file
+        reporting.close()  # cancelled while waiting: close the steps too
 
 
 # -- planning --------------------------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop.core.checklist.model import ChecklistRun, StepResult, StepStatus
 from desktop.core.provider.model import ChecklistStep
+from desktop.ui.models.table import ColumnsModel
 
 SPINNER = "◐◓◑◒"
 COLOURS = {
@@ -23,7 +24,9 @@ HEADERS = ("", "Step", "Time", "Outcome")
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ChecklistModel(QAbstractTableModel):
+class ChecklistModel(ColumnsModel):
+    columns = HEADERS
+
     def __init__(self) -> None:
         super().__init__()
         self.results: list[StepResult] = []
@@ -55,15 +58,6 @@ class ChecklistModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self.results)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

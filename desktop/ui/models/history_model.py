@@ -15,7 +15,6 @@ import time
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,6 +25,7 @@ from PySide6.QtGui import QColor, QFont
 
 from desktop.core.exchange import Exchange
 from desktop.core.history import History, Query, search_key
+from desktop.ui.models.table import ColumnsModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -53,7 +53,9 @@ def status_cell(exchange: Exchange) -> str:
     return f"✗ {exchange.error_label}" if exchange.error else "…"
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(ColumnsModel):
+    columns = COLUMNS
+
     def __init__(self, history: History, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.history = history
@@ -163,15 +165,6 @@ class HistoryModel(QAbstractTableModel):
         if parent.isValid():
             return 0
         return self._known if self._rows is None else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Qt asks every visible cell for a dozen roles on each paint: answer the

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -30,6 +29,7 @@ from desktop.core.webhooks.events import WebhookEvent
 from desktop.core.webhooks.query import EventQuery
 from desktop.core.webhooks.store import DEFAULT_CAPACITY, WebhookStore
 from desktop.ui.composer.units import human_size
+from desktop.ui.models.table import ColumnsModel
 
 COLUMNS = ("Time", "Path", "Type", "Message id", "Seq", "Verified", "Size")
 TIME, PATH, TYPE, MESSAGE, SEQ, VERIFIED, SIZE = range(len(COLUMNS))
@@ -49,7 +49,9 @@ def clock(at: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(at)) + f".{int(at * 1000) % 1000:03d}"
 
 
-class EventsModel(QAbstractTableModel):
+class EventsModel(ColumnsModel):
+    columns = COLUMNS
+
     flushed = Signal(int)
     """How many events the last batch added."""
     types_changed = Signal()
@@ -148,15 +150,6 @@ class EventsModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self.events)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.events):

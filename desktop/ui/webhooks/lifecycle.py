@@ -12,7 +12,6 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.webhooks.correlation import Correlator, Lifecycle
+from desktop.ui.models.table import ColumnsModel
 from desktop.ui.webhooks.events_model import clock, verdict_glyph
 
 HEADERS = ("Message id", "State", "Events", "Flags")
@@ -54,7 +54,9 @@ def flags(lifecycle: Lifecycle) -> list[str]:
     return found
 
 
-class LifecyclesModel(QAbstractTableModel):
+class LifecyclesModel(ColumnsModel):
+    columns = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.lifecycles: list[Lifecycle] = []
@@ -70,15 +72,6 @@ class LifecyclesModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self.lifecycles)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
