@@ -265,5 +265,10 @@ def dump_entry(entry: dict[str, Any]) -> bytes:
     """One entry as a single line of JSON (so ``bundle inspect`` lines name entries).
 
     Compact ASCII with ``\\u`` escapes: the C encoder's fast path, about twice as fast.
+    One encoder for every entry: ``json.dumps`` with ``separators`` builds a new one per call,
+    a third of the time of a typical entry.
     """
-    return json.dumps(entry, separators=(",", ":")).encode("ascii")
+    return _ENTRY_ENCODER.encode(entry).encode("ascii")
+
+
+_ENTRY_ENCODER = json.JSONEncoder(separators=(",", ":"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import pickle
 from datetime import UTC, datetime
 
 import pytest
@@ -96,3 +97,20 @@ def test_a_secret_surviving_in_an_entry_is_reported_by_the_slice() -> None:
     exchange.request.body = f'{{"note": "{SECRET}"}}'.encode()
     _entries, _counts, leaked = bundle_workers.render_slice(leaky, [exchange])
     assert leaked == "client_secret"
+
+
+def test_exchanges_cross_the_pipe_with_every_field_and_their_id() -> None:
+    """Exchanges are pickled as a call with their fields (faster to load in a worker)."""
+    from desktop.core.exchange import ErrorKind, TransportError
+    from desktop.core.finding import Finding, Severity
+    from desktop.core.ratelimit.sample import RateLimitSample
+
+    original = make_exchange(
+        error=TransportError(ErrorKind.RESET, "peer reset"), token_fresh=False, step="auth",
+        findings=[Finding(code="http.reset", severity=Severity.ERROR, title="Reset")])
+    original.ratelimit = RateLimitSample(at=1.0, status=200, limit=5, remaining=4)
+    copy = pickle.loads(pickle.dumps(original, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy.id == original.id
+    for name in type(original).__slots__:
+        assert getattr(copy, name) == getattr(original, name), name
+    assert copy.request == original.request and copy.timings == original.timings
