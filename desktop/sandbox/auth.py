@@ -13,9 +13,6 @@ from __future__ import annotations
 import binascii
 import hmac
 import re
-import secrets
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -29,37 +26,6 @@ from desktop.sandbox.errors import core_error, oauth_error
 FORM_TYPE = "application/x-www-form-urlencoded"
 _BEARER = re.compile(r"Bearer +([A-Za-z0-9\-._~+/]+=*) *", re.IGNORECASE)
 _BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="sandbox"'}
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedToken:
-    client_id: str
-    expires_at: float
-
-
-class TokenStore:
-    """Tokens the Sandbox issued, bounded: the oldest are forgotten first."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic, max_tokens: int = 10_000):
-        self._clock = clock
-        self._max_tokens = max_tokens
-        self._tokens: OrderedDict[str, IssuedToken] = OrderedDict()
-
-    def issue(self, client_id: str, lifetime: float) -> str:
-        token = "sbx_" + secrets.token_urlsafe(32)
-        self._tokens[token] = IssuedToken(client_id, self._clock() + lifetime)
-        while len(self._tokens) > self._max_tokens:
-            self._tokens.popitem(last=False)
-        return token
-
-    def get(self, token: str) -> IssuedToken | None:
-        return self._tokens.get(token)
-
-    def expired(self, issued: IssuedToken) -> bool:
-        return self._clock() >= issued.expires_at
-
-    def clear(self) -> None:
-        self._tokens.clear()
 
 
 @dataclass(frozen=True, slots=True)

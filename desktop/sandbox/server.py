@@ -4,30 +4,44 @@ The window runs it on the qasync loop, the CLI on a plain one, the tests
 inside ``asyncio.run``; all three use this one class. Stopping is clean by
 contract: the listening socket, every pending webhook delivery and retry,
 and the outbound session are all closed before ``stop()`` returns.
+
+The window starts its sandbox ``on_first_connection``: the socket is bound
+and listening at once (the Sandbox profile gets its URL), but aiohttp and
+the routes load only when a client first connects, which the kernel holds
+in the listen backlog meanwhile. aiohttp and what it imports are 12 MiB of
+an idle window (tests/benchmarks, idle RSS) that a session spent on real
+providers never needs. Nothing in this module imports aiohttp until then.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import logging
+import socket
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Any
-
-from aiohttp import web
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.observable import Event
-from desktop.sandbox.app import build_app
-from desktop.sandbox.auth import TokenStore
 from desktop.sandbox.config import SandboxConfig
 from desktop.sandbox.faults import DEFAULT_FAULTS, FAULTS, Faults
 from desktop.sandbox.idempotency import IdempotencyStore
 from desktop.sandbox.ratelimit import FixedWindowLimiter
 from desktop.sandbox.state import SandboxState
+from desktop.sandbox.tokens import TokenStore
 from desktop.sandbox.webhooks import WebhookSender
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+log = logging.getLogger(__name__)
 
 SHUTDOWN_TIMEOUT = 2.0
 """Seconds stop() lets in-flight requests finish before they are cancelled."""
+BACKLOG = 128
+"""Connections the kernel queues while the server loads (aiohttp's own default)."""
 
 
 class Sandbox:
@@ -53,6 +67,10 @@ class Sandbox:
         """Emits ``"faults"``, ``"config"`` or ``"reset"`` after each change."""
         self.faults.changed.connect(lambda _enabled: self.changed.emit("faults"))
         self._runner: web.AppRunner | None = None
+        self._socket: socket.socket | None = None
+        self._waiting = False
+        """Registered with the loop to load the server on the first connection."""
+        self._loading: asyncio.Future[None] | None = None
         self._url: str | None = None
         self._stopping = asyncio.Event()
 
@@ -89,6 +107,12 @@ class Sandbox:
 
     @property
     def running(self) -> bool:
+        """Listening: serving, or waiting for the first connection to load the server."""
+        return self._socket is not None
+
+    @property
+    def loaded(self) -> bool:
+        """The HTTP server (aiohttp and the routes) is up and answering."""
         return self._runner is not None
 
     @property
@@ -98,32 +122,84 @@ class Sandbox:
             raise RuntimeError("the Sandbox is not running: await start() first")
         return self._url
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Listen on ``host:port`` (0: a free port) and return the base URL."""
-        if self._runner is not None:
+    async def start(self, host: str = "127.0.0.1", port: int = 0, *,
+                    on_first_connection: bool = False) -> str:
+        """Listen on ``host:port`` (0: a free port) and return the base URL.
+
+        ``on_first_connection``: load the server when a client first connects (see the
+        module docstring) instead of now. Either way the port is bound before this returns.
+        """
+        if self._socket is not None:
             raise RuntimeError("the Sandbox is already running")
         self._stopping = asyncio.Event()
-        runner = web.AppRunner(build_app(self), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        sock = _listen(host, port)
+        self._socket, self._url = sock, _base_url(sock)
+        if on_first_connection:
+            asyncio.get_running_loop().add_reader(sock.fileno(), self._first_connection)
+            self._waiting = True
+            return self._url
+        try:
+            await self._serve(sock)
+        except BaseException:
+            self._close_listener()
+            raise
+        return self._url
+
+    def _first_connection(self) -> None:
+        if not self._waiting or self._socket is None:
+            return
+        self._stop_waiting()
+        self._loading = asyncio.ensure_future(self._load(self._socket))
+
+    async def _load(self, sock: socket.socket) -> None:
+        try:
+            await self._serve(sock)
+        except Exception:
+            # Refuse the waiting clients rather than leave them hanging.
+            log.exception("the sandbox server could not load; it stops listening")
+            self._close_listener()
+
+    async def _serve(self, sock: socket.socket) -> None:
+        """Load aiohttp and the routes (in a thread: the import takes a while and builds
+        SSL contexts) and serve on ``sock``, accepting whatever waits in its backlog."""
+        loop = asyncio.get_running_loop()
+        app_module = await loop.run_in_executor(None, importlib.import_module,
+                                                "desktop.sandbox.app")
+        from aiohttp import web
+
+        runner = web.AppRunner(app_module.build_app(self), access_log=None,
+                               shutdown_timeout=SHUTDOWN_TIMEOUT)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, host, port)
-            await site.start()
+            await web.SockSite(runner, sock, backlog=BACKLOG).start()
             await self.webhooks.start()
         except BaseException:
             await runner.cleanup()
             raise
-        bound_host, bound_port = runner.addresses[0][:2]
-        shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         self._runner = runner
-        self._url = f"http://{shown}:{bound_port}"
-        return self._url
+
+    def _stop_waiting(self) -> None:
+        if self._waiting and self._socket is not None:
+            asyncio.get_running_loop().remove_reader(self._socket.fileno())
+        self._waiting = False
+
+    def _close_listener(self) -> None:
+        self._stop_waiting()
+        sock, self._socket, self._url = self._socket, None, None
+        if sock is not None:
+            sock.close()
 
     async def stop(self) -> None:
         """Stop listening, cancel pending deliveries, close the session. Idempotent."""
-        runner, self._runner, self._url = self._runner, None, None
         self._stopping.set()
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            with contextlib.suppress(Exception):
+                await loading  # a server half loaded is cleaned up below like a whole one
+        runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+        self._close_listener()
         await self.webhooks.close()
 
     async def pause(self, seconds: float) -> None:
@@ -159,3 +235,18 @@ class Sandbox:
             **self.state.as_dict(),
             "pendingWebhookTasks": self.webhooks.pending,
         }
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A non-blocking socket listening on ``host:port``, its family chosen by ``host``."""
+    family, _type, _proto, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.create_server(address[:2], family=family, backlog=BACKLOG)
+    sock.setblocking(False)
+    return sock
+
+
+def _base_url(sock: socket.socket) -> str:
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    return f"http://{shown}:{bound_port}"

@@ -27,11 +27,11 @@ import time
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
-
 from desktop.sandbox.state import SentMessage, WebhookDelivery, utc_now_iso
 
 if TYPE_CHECKING:
+    import aiohttp
+
     from desktop.sandbox.server import Sandbox
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ RETRY_MINUTES: tuple[int, ...] = (1, 5, 15, 60)
 TIMESTAMP_HEADER = "X-RedCloud-Timestamp"
 SIGNATURE_HEADER = "X-RedCloud-Signature"
 USER_AGENT = "RedCloud-Sandbox-Webhooks/1.0"
-POST_TIMEOUT = aiohttp.ClientTimeout(total=10)
+POST_TIMEOUT_SECONDS = 10.0
 FAILED_ERROR_CODE = "UNDELIVERABLE"
 """The errorCode a ``message.failed`` event carries (the seed documents none)."""
 
@@ -89,8 +89,12 @@ class WebhookSender:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
+        """Open the session (aiohttp is imported here: the server loads it on first use)."""
+        import aiohttp
+
         if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=POST_TIMEOUT)
+            timeout = aiohttp.ClientTimeout(total=POST_TIMEOUT_SECONDS)
+            self._session = aiohttp.ClientSession(timeout=timeout)
 
     async def close(self) -> None:
         """Cancel every pending delivery and retry, then close the session."""
@@ -142,6 +146,8 @@ class WebhookSender:
 
     async def _attempt(self, event: dict[str, Any], body: bytes, *, attempt: int) -> bool:
         """POST once and record it; True when no further attempt should be made."""
+        import aiohttp  # loaded already: start() opened the session with it
+
         config = self._sandbox.config
         url = config.webhook_url
         if url is None or self._session is None:

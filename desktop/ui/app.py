@@ -31,7 +31,14 @@ def _application(argv: list[str]) -> QApplication:
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication.instance() or QApplication(argv)
+    from desktop.ui.style import apply_style, fusion_arguments
+
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+        apply_style(app)
+    else:
+        app = QApplication(fusion_arguments(argv))
     app.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # closing the window starts an orderly async shutdown
     return app
@@ -49,9 +56,7 @@ def run_gui(*, smoke: bool = False, argv: list[str] | None = None) -> int:
     app = _application(argv if argv is not None else sys.argv)
     install_qt_message_handler()
     from desktop.ui.mainwindow import MainWindow
-    from desktop.ui.style import apply_style
 
-    apply_style(app)
     window = MainWindow()
     window.show()
     _wait_for_first_paint(window)
@@ -131,6 +136,9 @@ async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, window: Main
     freeze_startup_objects()  # after start-up: see its docstring (GC pauses under load)
     if smoke:
         print(f"sandbox: {ctx.sandbox_url or 'not started: ' + str(ctx.sandbox_error)}",
+              flush=True)
+        # Idle, the sandbox waits for its first client before loading aiohttp (idle RSS).
+        print(f"heavy imports when idle: {', '.join(heavy_modules_loaded()) or 'none'}",
               flush=True)
         # The memory benchmark reads the idle app's RSS: stay open this many seconds first.
         hold = float(os.environ.get("SWITCHBOARD_SMOKE_HOLD") or 0)

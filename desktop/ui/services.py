@@ -27,7 +27,7 @@ class Services:
             from desktop.sandbox.server import Sandbox
 
             sandbox = Sandbox()
-            await sandbox.start(host="127.0.0.1", port=0)
+            await sandbox.start(host="127.0.0.1", port=0, on_first_connection=True)
         except Exception as exc:  # the app is still useful without its sandbox
             log.exception("the sandbox could not start")
             self.ctx.sandbox_error = f"{type(exc).__name__}: {exc}"

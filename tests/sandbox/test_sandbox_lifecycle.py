@@ -132,3 +132,101 @@ def test_sandbox_is_reachable_through_the_package_lazily():
     assert package.FAULTS
     with pytest.raises(AttributeError):
         _ = package.NotAThing
+
+
+# -- started on first connection (the window's way) ---------------------------------------------
+
+_ON_FIRST_CONNECTION = """
+import asyncio, sys
+import httpx
+from desktop.sandbox.server import Sandbox
+
+async def main():
+    sandbox = Sandbox()
+    url = await sandbox.start(on_first_connection=True)
+    print("listening", sandbox.running, "loaded", sandbox.loaded, "aiohttp" in sys.modules)
+    async with httpx.AsyncClient(base_url=url, timeout=20) as http:
+        answers = await asyncio.gather(*(http.get("/__sandbox") for _ in range(8)))
+    print("answered", sorted({a.status_code for a in answers}), "loaded", sandbox.loaded,
+          "aiohttp" in sys.modules)
+    await sandbox.stop()
+    print("stopped", sandbox.running)
+
+asyncio.run(main())
+"""
+
+
+def test_on_first_connection_binds_now_and_loads_aiohttp_when_a_client_connects():
+    """The port is listening at once; aiohttp is imported only for the first client, and
+    clients that connect meanwhile wait in the backlog and are all answered."""
+    result = subprocess.run([sys.executable, "-c", _ON_FIRST_CONNECTION], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "listening True loaded False False",
+        "answered [200] loaded True True",
+        "stopped False",
+    ]
+
+
+def _refused(url: str) -> bool:
+    try:
+        httpx.get(url + "/__sandbox", timeout=5)
+    except httpx.ConnectError:
+        return True
+    return False
+
+
+def test_stopping_before_anyone_connected_frees_the_port():
+    async def scenario():
+        sandbox = Sandbox()
+        url = await sandbox.start(on_first_connection=True)
+        await sandbox.stop()
+        await sandbox.stop()
+        return url, sandbox.running, sandbox.loaded
+
+    url, running, loaded = asyncio.run(scenario())
+    assert (running, loaded) == (False, False)
+    assert _refused(url)
+
+
+def test_stopping_while_the_server_loads_leaves_nothing_behind():
+    problems: list[dict] = []
+
+    async def scenario():
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, ctx: problems.append(ctx))
+        sandbox = Sandbox()
+        url = await sandbox.start(on_first_connection=True)
+        host, port = url.removeprefix("http://").split(":")
+        _reader, writer = await asyncio.open_connection(host, int(port))
+        await asyncio.sleep(0)  # the loop sees the connection and starts loading
+        await sandbox.stop()
+        writer.close()
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        return url, others
+
+    url, others = asyncio.run(scenario())
+    assert others == [] and problems == []
+    assert _refused(url)
+
+
+def test_a_server_that_cannot_load_refuses_its_clients_instead_of_leaving_them_waiting(
+        monkeypatch, caplog):
+    async def broken(self, sock):
+        raise RuntimeError("no aiohttp today")
+
+    monkeypatch.setattr(Sandbox, "_serve", broken)
+
+    async def scenario():
+        sandbox = Sandbox()
+        url = await sandbox.start(on_first_connection=True)
+        async with httpx.AsyncClient(base_url=url, timeout=5) as http:
+            with pytest.raises(httpx.TransportError):
+                await http.get("/__sandbox")
+        running = sandbox.running
+        await sandbox.stop()
+        return running
+
+    with caplog.at_level(logging.ERROR):
+        assert asyncio.run(scenario()) is False
+    assert "could not load" in caplog.text
