@@ -20,6 +20,7 @@ import pickle
 import struct
 import subprocess
 import sys
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
@@ -95,17 +96,20 @@ def _command() -> list[str]:
 # -- the caller's side ------------------------------------------------------------------------
 
 
-def _drive_worker(slices: list[tuple[int, Sequence[Exchange]]], redactor: Redactor,
+def _drive_worker(pending: deque[tuple[int, Sequence[Exchange]]], redactor: Redactor,
                   results: list[list[bytes]], counts: list[dict[str, int]], leaks: list[str],
                   done: Callable[[int], None], stop: list[bool]) -> None:
-    """In a thread: one worker process through its share of the slices."""
+    """In a thread: one worker process through slices taken from ``pending`` until none are
+    left. Taken, not dealt out in advance: a worker on a busier core then does fewer."""
     process = subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL)
     assert process.stdin is not None
     assert process.stdout is not None
     try:
-        for index, part in slices:
-            if stop[0]:
+        while not stop[0]:
+            try:
+                index, part = pending.popleft()  # atomic: the drivers share the deque
+            except IndexError:
                 return
             _send(process.stdin, (redactor, part))
             entries, kinds, leaked = _receive(process.stdout)
@@ -152,9 +156,9 @@ async def render_entries(
                          f"HAR: {rendered[0]} of {len(exchanges)} exchanges")
         loop.call_soon_threadsafe(report)
 
-    shares = [slices[worker::count] for worker in range(count)]
-    jobs = [loop.run_in_executor(None, _drive_worker, share, redactor, results, counts, leaks,
-                                 done, stop) for share in shares]
+    pending = deque(slices)
+    jobs = [loop.run_in_executor(None, _drive_worker, pending, redactor, results, counts, leaks,
+                                 done, stop) for _ in range(count)]
     try:
         await asyncio.gather(*jobs)
     except (OSError, EOFError, pickle.PickleError) as exc:

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import orjson
+
 from desktop import APP_NAME
 from desktop.core.exchange import Exchange, Timings, header_value
 from desktop.core.redact import Redactor
@@ -262,13 +264,18 @@ def har_json_parts(creator_version: str, comment: str | None = None) -> tuple[by
 
 
 def dump_entry(entry: dict[str, Any]) -> bytes:
-    """One entry as a single line of JSON (so ``bundle inspect`` lines name entries).
+    """One entry as a single line of compact UTF-8 JSON (so ``bundle inspect`` lines name
+    entries).
 
-    Compact ASCII with ``\\u`` escapes: the C encoder's fast path, about twice as fast.
-    One encoder for every entry: ``json.dumps`` with ``separators`` builds a new one per call,
-    a third of the time of a typical entry.
+    orjson encodes a typical entry five times faster than the standard library, and a
+    10,000-Exchange bundle feels it (tests/benchmarks, bundle export). What orjson refuses
+    (a lone surrogate in a body decoded with ``surrogateescape``, say) goes through the
+    standard encoder instead, as ASCII with ``\\u`` escapes: the same JSON value either way.
     """
-    return _ENTRY_ENCODER.encode(entry).encode("ascii")
+    try:
+        return orjson.dumps(entry)
+    except orjson.JSONEncodeError:
+        return _ENTRY_ENCODER.encode(entry).encode("ascii")
 
 
 _ENTRY_ENCODER = json.JSONEncoder(separators=(",", ":"))

@@ -23,7 +23,14 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT6
 
 from desktop.core.exchange import ErrorKind, Timings
-from desktop.core.har import har_json_parts, har_timings, iso_datetime, to_har
+from desktop.core.har import (
+    dump_entry,
+    har_entry,
+    har_json_parts,
+    har_timings,
+    iso_datetime,
+    to_har,
+)
 from desktop.core.redact import Redactor
 from tests.factories import (
     STARTED_AT,
@@ -209,3 +216,22 @@ def test_streamed_har_parts_make_the_same_document() -> None:
     assert document == {"log": {"version": "1.2", "creator": {"name": "Switchboard",
                                                               "version": "9.9"},
                                 "comment": "note", "entries": [{"x": 1}, {"y": 2}]}}
+
+
+def test_an_entry_is_one_line_of_json_with_the_same_value(redactor: Redactor) -> None:
+    exchange = make_exchange(response=make_response(body='{"text": "héllo \\n ✓"}'.encode()))
+    entry = har_entry(exchange, redactor)
+    line = dump_entry(entry)
+    assert b"\n" not in line
+    assert json.loads(line) == entry
+    assert "héllo".encode() in line  # UTF-8, not \\u escapes
+
+
+def test_text_orjson_refuses_is_written_escaped_instead() -> None:
+    """A lone surrogate (a body decoded with surrogateescape) is not valid UTF-8: that entry
+    is written as ASCII with escapes, the same JSON value."""
+    entry = {"response": {"content": {"text": "bad \udcff byte"}}}
+    line = dump_entry(entry)
+    assert line.isascii()
+    assert b"\\udcff" in line
+    assert json.loads(line) == entry
