@@ -14,7 +14,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from desktop.core import bundle as bundle_module
+from desktop.core import bundle_zip
 from desktop.core.bundle import (
     BUNDLE_FILES,
     MANIFEST,
@@ -183,7 +183,7 @@ def test_a_failed_write_leaves_the_previous_bundle_and_no_partial_file(
     def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(bundle_module.os, "fsync", full_disk)
+    monkeypatch.setattr(bundle_zip.os, "fsync", full_disk)
     with pytest.raises(OSError, match="No space"):
         write_bundle(plan, target)
     assert target.read_bytes() == b"the previous bundle"

@@ -206,7 +206,8 @@ def test_stopping_while_the_server_loads_leaves_nothing_behind():
         return url, others
 
     url, others = asyncio.run(scenario())
-    assert others == [] and problems == []
+    assert others == []
+    assert problems == []
     assert _refused(url)
 
 

@@ -21,11 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core.bundle_model import BUNDLE_FORMAT, MANIFEST
 from desktop.core.redact.names import secret_kind
 from desktop.core.redact.rules import MARKER_PREFIX, URL_MARKER_RE
-
-BUNDLE_FORMAT = "switchboard-bundle"
-MANIFEST = "manifest.json"
 
 _TEXT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("jwt", re.compile(r"(?<![\w-])eyJ[\w-]{2,}\.[\w-]{2,}\.[\w-]*", re.ASCII)),
