@@ -68,9 +68,8 @@ class Sandbox:
         self.faults.changed.connect(lambda _enabled: self.changed.emit("faults"))
         self._runner: web.AppRunner | None = None
         self._socket: socket.socket | None = None
-        self._waiting = False
-        """Registered with the loop to load the server on the first connection."""
         self._loading: asyncio.Future[None] | None = None
+        """Waiting for the first client, then loading the server (``on_first_connection``)."""
         self._url: str | None = None
         self._stopping = asyncio.Event()
 
@@ -135,8 +134,7 @@ class Sandbox:
         sock = _listen(host, port)
         self._socket, self._url = sock, _base_url(sock)
         if on_first_connection:
-            asyncio.get_running_loop().add_reader(sock.fileno(), self._first_connection)
-            self._waiting = True
+            self._loading = asyncio.ensure_future(self._load_on_first_connection(sock))
             return self._url
         try:
             await self._serve(sock)
@@ -145,19 +143,30 @@ class Sandbox:
             raise
         return self._url
 
-    def _first_connection(self) -> None:
-        if not self._waiting or self._socket is None:
-            return
-        self._stop_waiting()
-        self._loading = asyncio.ensure_future(self._load(self._socket))
-
-    async def _load(self, sock: socket.socket) -> None:
+    async def _load_on_first_connection(self, sock: socket.socket) -> None:
+        """Accept the first client, load the server, then hand it that client; the server
+        accepts the rest itself (``sock_accept`` works on every event loop, including the
+        proactor qasync uses on Windows, which has no ``add_reader``)."""
+        loop = asyncio.get_running_loop()
+        first, _peer = await loop.sock_accept(sock)
         try:
             await self._serve(sock)
-        except Exception:
-            # Refuse the waiting clients rather than leave them hanging.
+        except BaseException as exc:
+            first.close()
+            if not isinstance(exc, Exception):
+                raise
+            # Refuse the clients waiting in the backlog too, rather than leave them hanging.
             log.exception("the sandbox server could not load; it stops listening")
             self._close_listener()
+            return
+        server = self._runner.server if self._runner is not None else None
+        try:
+            if server is None:
+                raise RuntimeError("the sandbox's runner has no server")
+            await loop.connect_accepted_socket(server, first)
+        except Exception:
+            first.close()
+            log.exception("the sandbox could not take its first connection")
 
     async def _serve(self, sock: socket.socket) -> None:
         """Load aiohttp and the routes (in a thread: the import takes a while and builds
@@ -178,13 +187,7 @@ class Sandbox:
             raise
         self._runner = runner
 
-    def _stop_waiting(self) -> None:
-        if self._waiting and self._socket is not None:
-            asyncio.get_running_loop().remove_reader(self._socket.fileno())
-        self._waiting = False
-
     def _close_listener(self) -> None:
-        self._stop_waiting()
         sock, self._socket, self._url = self._socket, None, None
         if sock is not None:
             sock.close()
@@ -193,9 +196,10 @@ class Sandbox:
         """Stop listening, cancel pending deliveries, close the session. Idempotent."""
         self._stopping.set()
         loading, self._loading = self._loading, None
-        if loading is not None:
-            with contextlib.suppress(Exception):
-                await loading  # a server half loaded is cleaned up below like a whole one
+        if loading is not None and not loading.done():
+            loading.cancel()  # waiting for a client, or loading: a half-loaded server is
+            with contextlib.suppress(asyncio.CancelledError, Exception):  # cleaned up below
+                await loading
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -241,7 +245,7 @@ def _listen(host: str, port: int) -> socket.socket:
     """A non-blocking socket listening on ``host:port``, its family chosen by ``host``."""
     family, _type, _proto, _name, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
-    sock = socket.create_server(address[:2], family=family, backlog=BACKLOG)
+    sock = socket.create_server(address, family=family, backlog=BACKLOG)
     sock.setblocking(False)
     return sock
 
