@@ -29,10 +29,9 @@ def main() -> int:
     from desktop.ui.context import AppContext
     from desktop.ui.mainwindow import MainWindow
     from desktop.ui.services import Services
-    from desktop.ui.style import apply_style
+    from desktop.ui.style import fusion_arguments
 
-    app = QApplication(sys.argv)
-    apply_style(app)
+    app = QApplication(fusion_arguments(sys.argv))  # as the app starts itself
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 

@@ -1,7 +1,8 @@
 """Background services the window runs on its asyncio loop: the embedded sandbox (for now).
 
-Started after the first paint, so their imports (aiohttp) never delay the
-window; stopped before the loop ends, so shutdown leaves no task behind.
+Started after the first paint, so they never delay the window; the sandbox
+binds its port then but loads its server (aiohttp) only for its first client.
+Stopped before the loop ends, so shutdown leaves no task behind.
 """
 
 from __future__ import annotations
