@@ -15,29 +15,7 @@ from desktop.core.paths import all_dirs
 from desktop.core.profiles import Profile
 from desktop.core.secrets import SERVICE, KeychainStatus, SecretKind, SecretStore
 from desktop.core.workspace import Workspace
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keychain that lives in this process, so a test can look inside it."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if (service, username) not in self.entries:
-            raise PasswordDeleteError("not found")
-        del self.entries[(service, username)]
+from tests.memory_keyring import MemoryKeyring
 
 
 class LockedKeyring(MemoryKeyring):

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMessageBox
@@ -23,27 +22,9 @@ from desktop.core.secrets import SecretKind, SecretStore
 from desktop.core.workspace import Workspace
 from desktop.ui.dialogs.profile_dialog import DialogMode, ProfileDialog
 from desktop.ui.mainwindow import MainWindow
+from tests.memory_keyring import MemoryKeyring
 
 TRK_KEY = "trk_" + "A1b2C3d4" * 4
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keychain that lives in this process: survives a "restart" of the app objects."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 @pytest.fixture
