@@ -1,7 +1,7 @@
 """What a diagnostic bundle is made of: its content, its planned files, the leak error.
 
 Shared by planning (``bundle_plan``), writing (``bundle_zip``) and the public
-API in ``desktop.core.bundle``, which re-exports every name here.
+API in ``desktop.core.bundle``, which re-exports the public names.
 """
 
 from __future__ import annotations

@@ -64,7 +64,10 @@ class Sandbox:
         self.limiter = FixedWindowLimiter()
         self.webhooks = WebhookSender(self)
         self.changed: Event[str] = Event()
-        """Emits ``"faults"``, ``"config"`` or ``"reset"`` after each change."""
+        """Emits ``"faults"``, ``"config"`` or ``"reset"`` after each change, and ``"failed"``
+        when a server started ``on_first_connection`` could not load (see ``error``)."""
+        self.error: str | None = None
+        """Why the server could not load, once it has failed; None otherwise."""
         self.faults.changed.connect(lambda _enabled: self.changed.emit("faults"))
         self._runner: web.AppRunner | None = None
         self._socket: socket.socket | None = None
@@ -131,6 +134,7 @@ class Sandbox:
         if self._socket is not None:
             raise RuntimeError("the Sandbox is already running")
         self._stopping = asyncio.Event()
+        self.error = None
         sock = _listen(host, port)
         self._socket, self._url = sock, _base_url(sock)
         if on_first_connection:
@@ -158,6 +162,8 @@ class Sandbox:
             # Refuse the clients waiting in the backlog too, rather than leave them hanging.
             log.exception("the sandbox server could not load; it stops listening")
             self._close_listener()
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.changed.emit("failed")
             return
         server = self._runner.server if self._runner is not None else None
         try:

@@ -54,7 +54,8 @@ class AppContext(QObject):
 
     @property
     def sandbox_url(self) -> str | None:
-        return getattr(self.sandbox, "url", None)
+        sandbox = self.sandbox
+        return sandbox.url if sandbox is not None and sandbox.running else None
 
     def _sync_sessions(self) -> None:
         """An edited profile gets a fresh client; a deleted one's session is closed."""

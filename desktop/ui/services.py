@@ -42,8 +42,16 @@ class Services:
                                       sandbox.config.client_secret)
             workspace.secrets.provide(profile.id, SecretKind.WEBHOOK_SECRET,
                                       sandbox.config.webhook_secret)
+        sandbox.changed.connect(self._sandbox_changed)
         log.info("sandbox listening on %s", sandbox.url)
         self.ctx.services_changed.emit()
+
+    def _sandbox_changed(self, what: str) -> None:
+        """Its server failed to load on the first request: the status bar says so."""
+        sandbox = self.ctx.sandbox
+        if what == "failed" and sandbox is not None:
+            self.ctx.sandbox_error = sandbox.error
+            self.ctx.services_changed.emit()
 
     async def stop(self) -> None:
         await self.ctx.sessions.aclose()

@@ -220,14 +220,19 @@ def test_a_server_that_cannot_load_refuses_its_clients_instead_of_leaving_them_w
 
     async def scenario():
         sandbox = Sandbox()
+        changes: list[str] = []
+        sandbox.changed.connect(changes.append)
         url = await sandbox.start(on_first_connection=True)
         async with httpx.AsyncClient(base_url=url, timeout=5) as http:
             with pytest.raises(httpx.TransportError):
                 await http.get("/__sandbox")
-        running = sandbox.running
+        state = sandbox.running, sandbox.error, changes
         await sandbox.stop()
-        return running
+        return state
 
     with caplog.at_level(logging.ERROR):
-        assert asyncio.run(scenario()) is False
+        running, error, changes = asyncio.run(scenario())
+    assert running is False
+    assert error == "RuntimeError: no aiohttp today"
+    assert changes == ["failed"]
     assert "could not load" in caplog.text

@@ -121,3 +121,35 @@ def test_a_failing_background_task_is_reported(qtbot, main_window) -> None:
     finally:
         crash.uninstall()
         loop.close()
+
+
+def test_a_sandbox_that_cannot_load_says_so_in_the_status_bar(
+        main_window: MainWindow, ctx, qt_loop, monkeypatch) -> None:
+    """The window's sandbox loads its server on the first request; if that fails, the status
+    bar stops showing an address nobody answers on and says why, and nothing raises."""
+    import httpx
+
+    from desktop.sandbox.server import Sandbox
+    from desktop.ui.services import Services
+
+    async def broken(self, sock):
+        raise RuntimeError("no aiohttp today")
+
+    monkeypatch.setattr(Sandbox, "_serve", broken)
+    services = Services(ctx)
+    qt_loop.run(services.start())
+    url = ctx.sandbox_url
+    assert main_window.sandbox_label.text() == f"Sandbox: {url}"
+
+    async def first_request() -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=5) as http:
+            with pytest.raises(httpx.TransportError):
+                await http.get("/__sandbox")
+
+    try:
+        qt_loop.run(first_request())
+        assert ctx.sandbox_url is None
+        assert main_window.sandbox_label.text() == "Sandbox: failed to start"
+        assert main_window.sandbox_label.toolTip() == "RuntimeError: no aiohttp today"
+    finally:
+        qt_loop.run(services.stop())
