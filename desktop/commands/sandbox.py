@@ -71,6 +71,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="S",
         help="seconds each API response waits while the `slow` fault is on (2.0)",
     )
+    shapes = parser.add_argument_group(
+        "shapes", "what the providers' documentation leaves open, served either way (a "
+        "client must handle every variant; see docs/sandbox.md#shapes)")
+    shapes.add_argument("--token-status", type=int, choices=(200, 201), metavar="{200,201}",
+                        help="status of a successful token response (200)")
+    shapes.add_argument("--token-no-expires-in", action="store_true",
+                        help="leave expires_in out of token responses")
+    shapes.add_argument("--webhook-shape", choices=("nested", "flat"),
+                        help="messageId under data (nested, the default) or at the top level "
+                        "of each webhook event (flat)")
     parser.set_defaults(func=run)
 
 
@@ -105,7 +115,10 @@ def _config_from(args: argparse.Namespace) -> SandboxConfig | str:
         if not secret:
             return f"environment variable {args.webhook_secret_env} is not set or empty"
         changes["webhook_secret"] = secret
-    for flag in ("ratelimit_family", "ratelimit_limit", "ratelimit_window", "latency"):
+    if args.token_no_expires_in:
+        changes["token_expires_in"] = False
+    for flag in ("ratelimit_family", "ratelimit_limit", "ratelimit_window", "latency",
+                 "token_status", "webhook_shape"):
         value = getattr(args, flag)
         if value is not None:
             changes[flag] = value
@@ -153,6 +166,9 @@ def _print_banner(sandbox: Sandbox, url: str, host: str) -> None:
     _say(f"Sandbox running at {url}")
     _say(f"  token endpoint: POST {url}/api/auth/token")
     _say(f"  client_id:      {config.client_id}")
+    lifetime = "with expires_in" if config.token_expires_in else "without expires_in"
+    _say(f"  token answer:   {config.token_status}, {lifetime}; webhooks "
+         f"{config.webhook_shape} (messageId {_PLACES[config.webhook_shape]})")
     if config.client_secret == DEMO_CLIENT_SECRET:
         _say(f"  client_secret:  {DEMO_CLIENT_SECRET} (public demo value, see docs/sandbox.md)")
     _say(f"  webhooks:       {config.webhook_url or 'not configured (--webhook-url)'}")
@@ -186,6 +202,9 @@ def _print_record(record: SentMessage | WebhookDelivery) -> None:
         f"webhook {record.event_type} #{record.sequence} {record.message_id} "
         f"attempt {record.attempt}: {answer}{retry}"
     )
+
+
+_PLACES = {"nested": "under data", "flat": "at the top level"}
 
 
 def _names(names: frozenset[str]) -> str:

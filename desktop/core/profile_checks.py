@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from desktop.core.diagnosis.assumed import assumed_paths
 from desktop.core.finding import Finding, Severity
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import AuthType, Provider
@@ -173,4 +174,5 @@ def diagnosis_facts(
         "key_format_ok": key_format_ok(provider, key),
         "environment_mismatch": environment_mismatch(provider, profile) is not None,
         "expects_version_prefix": any(rule.rule == "path_prefix" for rule in provider.lint),
+        "assumed_paths": [path.as_fact() for path in assumed_paths(profile, provider)],
     }

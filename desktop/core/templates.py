@@ -100,6 +100,8 @@ def render_request(
     """The RequestSpec a template describes, and the names of values it lacked."""
     missing: list[str] = []
     path = render_text(template.path, values, missing)
+    if PLACEHOLDER.search(path):  # a path setting may hold placeholders of its own
+        path = render_text(path, values, missing)
     query = _pairs(template.query, values, missing)
     url = join_url(base_url, path)
     if query:

@@ -109,8 +109,11 @@ async def token_endpoint(request: web.Request) -> web.Response:
             headers=challenge,
         )
     token = sandbox.tokens.issue(config.client_id, config.token_lifetime)
+    body: dict[str, object] = {"access_token": token, "token_type": "bearer"}
+    if config.token_expires_in:
+        body["expires_in"] = config.token_lifetime
     return web.json_response(
-        {"access_token": token, "token_type": "bearer", "expires_in": config.token_lifetime},
+        body, status=config.token_status,
         headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
     )
 

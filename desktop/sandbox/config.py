@@ -19,6 +19,11 @@ DEMO_CLIENT_ID = "sandbox-client"
 DEMO_CLIENT_SECRET = "sandbox-secret"
 DEMO_WEBHOOK_SECRET = "sandbox-webhook-secret"
 
+TOKEN_STATUSES = (200, 201)
+WEBHOOK_SHAPES = ("nested", "flat")
+"""``nested``: ``{"type", "sequence", "data": {"messageId", ...}}``; ``flat``: every field at
+the top level, ``{"type", "sequence", "messageId", ...}``."""
+
 _SECRET_FIELDS = {"client_secret": DEMO_CLIENT_SECRET, "webhook_secret": DEMO_WEBHOOK_SECRET}
 
 
@@ -37,6 +42,14 @@ class SandboxConfig:
     latency: float = 2.0
     """Seconds every API response waits while the ``slow`` fault is on."""
     token_lifetime: int = 3600
+    token_status: int = 200
+    """What a successful token request answers: 200 (Red Cloud) or 201 (eCourtDate's
+    Authentication page). Both are healthy; the checklist must pass on either."""
+    token_expires_in: bool = True
+    """Whether the token response states ``expires_in`` (eCourtDate's omits it)."""
+    webhook_shape: str = "nested"
+    """Where lifecycle webhooks carry ``messageId``: ``nested`` under ``data`` or ``flat`` at
+    the top level. Red Cloud documents the field, not its place."""
     event_delay: float = 0.05
     """Seconds between one message's lifecycle webhooks."""
     retry_scale: float = 1 / 60
@@ -81,6 +94,15 @@ def _validate(config: SandboxConfig) -> None:
     _check_int("ratelimit_limit", config.ratelimit_limit, minimum=1)
     _check_int("ratelimit_window", config.ratelimit_window, minimum=1)
     _check_int("token_lifetime", config.token_lifetime, minimum=0)
+    if config.token_status not in TOKEN_STATUSES or isinstance(config.token_status, bool):
+        raise ValueError(f"token_status must be one of {', '.join(map(str, TOKEN_STATUSES))}, "
+                         f"not {config.token_status!r}")
+    if not isinstance(config.token_expires_in, bool):
+        raise ValueError(f"token_expires_in must be true or false, not "
+                         f"{config.token_expires_in!r}")
+    if config.webhook_shape not in WEBHOOK_SHAPES:
+        raise ValueError(f"webhook_shape must be one of {', '.join(WEBHOOK_SHAPES)}, not "
+                         f"{config.webhook_shape!r}")
     for name in ("latency", "event_delay", "retry_scale", "idempotency_ttl"):
         _check_number(name, getattr(config, name))
 

@@ -51,8 +51,13 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def lifecycle(message: SentMessage) -> list[dict[str, Any]]:
-    """The events one message produces, in sequence order."""
+def lifecycle(message: SentMessage, shape: str = "nested") -> list[dict[str, Any]]:
+    """The events one message produces, in sequence order.
+
+    ``shape`` is where the message's fields sit: ``nested`` under ``data``, or
+    ``flat`` beside ``type`` and ``sequence`` (the documentation names the
+    fields, not their place, so the sandbox serves both).
+    """
     final = ("message.delivery", "delivered")
     if message.outcome == "failed":
         final = ("message.failed", "failed")
@@ -68,16 +73,24 @@ def lifecycle(message: SentMessage) -> list[dict[str, Any]]:
         }
         if status == "failed":
             data["errorCode"] = FAILED_ERROR_CODE
-        events.append(
-            {
-                "id": "evt_" + secrets.token_hex(12),
-                "type": event_type,
-                "sequence": sequence,
-                "createdAt": utc_now_iso(),
-                "data": data,
-            }
-        )
+        event: dict[str, Any] = {
+            "id": "evt_" + secrets.token_hex(12),
+            "type": event_type,
+            "sequence": sequence,
+            "createdAt": utc_now_iso(),
+        }
+        if shape == "flat":
+            event.update(data)
+        else:
+            event["data"] = data
+        events.append(event)
     return events
+
+
+def event_message_id(event: dict[str, Any]) -> str:
+    """The message id of an event built by ``lifecycle``, whatever its shape."""
+    data = event.get("data")
+    return str(data["messageId"] if isinstance(data, dict) else event["messageId"])
 
 
 class WebhookSender:
@@ -131,7 +144,7 @@ class WebhookSender:
         task.add_done_callback(self._tasks.discard)
 
     async def _deliver_lifecycle(self, message: SentMessage) -> None:
-        for index, event in enumerate(lifecycle(message)):
+        for index, event in enumerate(lifecycle(message, self._sandbox.config.webhook_shape)):
             if index:
                 await asyncio.sleep(self._sandbox.config.event_delay)
             body = json.dumps(event, separators=(",", ":")).encode("utf-8")
@@ -179,7 +192,7 @@ class WebhookSender:
                 event_id=event["id"],
                 event_type=event["type"],
                 sequence=event["sequence"],
-                message_id=event["data"]["messageId"],
+                message_id=event_message_id(event),
                 url=url,
                 attempt=attempt,
                 at=utc_now_iso(),

@@ -94,10 +94,12 @@ def expressions(provider: Provider) -> list[str]:
     found += provider.request_id_body
     found += [expression for _, expression in provider.ratelimit.body_fields]
     hooks = provider.webhooks
-    found += [hooks.event_type, hooks.message_id, hooks.sequence, hooks.external_reference]
+    found += [*hooks.event_type, *hooks.message_id, *hooks.sequence, *hooks.external_reference]
     for step in provider.checklist:
         found += [expression for _, expression in step.extract]
         found += [expectation.that for expectation in step.expect]
+        found += [c.when for e in step.expect for c in e.causes if c.when]
+        found += [step.poll.until] if step.poll else []
     for entry in provider.errors:
         found += [cause.when for cause in entry.causes if cause.when]
     for rule in provider.lint:
@@ -196,13 +198,16 @@ def test_the_documented_minimal_example_loads(tmp_path: Path) -> None:
 def test_the_documented_step_table_matches_the_shipped_checklists(
     shipped: dict[str, Provider],
 ) -> None:
-    rows = re.findall(r"^\| `([\w-]+)` \| (\d+) \| `([\w-]+)` \| (.+?) \| (\w+) \|$",
-                      docs_section("Shipped providers and their checklists"), re.MULTILINE)
-    documented = [(p, int(n), s, title, kind) for p, n, s, title, kind in rows]
-    actual = [(provider.id, number, step.id, step.title, step.kind.value)
+    pattern = r"^\| `([\w-]+)` \| (\d+) \| `([\w-]+)` \| (.+?) \| (\w+) \| (\w+) \|$"
+    actual = [(provider.id, number, step.id, step.title, step.kind.value,
+               "assumption" if step.assumes else "documented")
               for provider in sorted(shipped.values(), key=lambda p: p.id)
               for number, step in enumerate(provider.checklist, 1)]
-    assert documented == actual
+    for text in (docs_section("Shipped providers and their checklists"),
+                 (DOCS.parents[1] / "README.md").read_text(encoding="utf-8")):
+        rows = re.findall(pattern, text, re.MULTILINE)
+        assert [(p, int(n), s, title, kind, relies) for p, n, s, title, kind, relies
+                in rows] == actual
 
 
 # -- a malformed file is named precisely -----------------------------------------------------------

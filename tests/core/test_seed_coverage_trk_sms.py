@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import jmespath
 import pytest
 from test_seed_coverage_support import Case, check_case, entries_with_symptoms, provider
 
+from desktop.core.checklist import expect
 from desktop.core.provider import Provider, StepKind
 
 KEY = "trk_" + "a1B2c3D4" * 4
@@ -276,12 +276,11 @@ def test_list_number_must_belong_to_the_account(
     step = trk.step("list-number")
     assert step is not None
     assert step.requires == ("list_number",)
-    document = {"status": 200, "json": LISTS, "headers": {}, "text": ""}
-    variables = {name: jmespath.search(expression.replace("{{list_number}}", list_number),
-                                       document) for name, expression in step.extract}
-    document["vars"] = variables
-    failed = [e.says.replace("{{list_number}}", list_number) for e in step.expect
-              if not jmespath.search(e.that.replace("{{list_number}}", list_number), document)]
+    values = {"list_number": list_number}
+    document = {"status": 200, "json": LISTS, "headers": {}, "text": "", "vars": values}
+    variables, _ = expect.extract(step.extract, document, values)
+    document["vars"] = {**values, **variables}
+    failed = [u.says for u in expect.check(step.expect, document, document["vars"])]
     assert len(failed) == len(failures)
     for says, expected in zip(failed, failures, strict=True):
         assert expected in says

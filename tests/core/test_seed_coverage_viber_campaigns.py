@@ -14,6 +14,7 @@ import jmespath
 import pytest
 from test_seed_coverage_support import Case, check_case, entries_with_symptoms, provider
 
+from desktop.core.checklist import expect
 from desktop.core.provider import Provider, StepKind
 
 CAMPAIGN = "660e8400-e29b-41d4-a716-446655440001"
@@ -285,12 +286,15 @@ def test_status_step_reads_messages_by_phone_number_and_reports_failures(
     assert step.request is not None
     assert (step.request.path, dict(step.request.query)) == (
         "/api/v1/messages", {"phoneNumber": "{{recipient}}"})
+    said = " ".join([step.note, step.explain, *(e.says for e in step.expect),
+                     *(c.text for e in step.expect for c in e.causes)])
     for fact in ("Pending", "Sending", "USER_BLOCKED", "NOT_VIBER_USER", "NO_SUITABLE_DEVICE",
                  "smsFallbackEnabled", "smsFallbackDeliveredCount"):
-        assert fact in step.note or fact in step.explain
-    document = {"status": 200, "json": status_list("NOT_VIBER_USER")}
-    details = jmespath.search(dict(step.extract)["failure_details"], document)
-    assert details == "NOT_VIBER_USER"
+        assert fact in said
+    document = {"status": 200, "json": status_list("NOT_VIBER_USER"), "vars": {}}
+    found, _ = expect.extract(step.extract, document, {})
+    assert found["failure_details"] == "NOT_VIBER_USER"
+    assert found["last_status"] == "Failed"
     assert "Failed" in step.explain
     assert "details" in step.explain
 

@@ -208,3 +208,97 @@ def test_wait_for_a_delivery_posted_to_the_receiver(store: WebhookStore):
     assert result.ok
     assert result.event is not None
     assert result.event.event_id == "evt_9"
+
+
+# -- shapes the documentation leaves open (issue 16) -----------------------------------------
+
+def redcloud_fields():
+    from desktop.core.provider import load_registry
+    from desktop.core.webhooks.events import WebhookFields
+
+    return WebhookFields.from_scheme(load_registry().get("redcloud").webhooks)
+
+
+def shaped(kind: str, seq: int, payload_extra: dict, *, secret: str = SECRET) -> WebhookEvent:
+    """An event of any payload shape, read with the Red Cloud provider file's fields."""
+    body = json.dumps({"id": f"evt_{kind}_{seq}", "type": f"message.{kind}", "sequence": seq,
+                       **payload_extra}).encode()
+    headers = tuple(sign("redcloud", secret, body, timestamp=1_700_000_000).items())
+    return WebhookEvent.create(
+        received_at=float(next(_clock)), method="POST", path="/hooks", headers=headers,
+        body=body, verification=verify("redcloud", SECRET, headers, body, at=1_700_000_000),
+        fields=redcloud_fields())
+
+
+def test_a_top_level_message_id_is_correlated_with_the_red_cloud_provider_fields(store):
+    result = wait(store, shaped("delivery", 3, {"messageId": "m-1", "status": "delivered"}))
+    assert result.outcome is WaitOutcome.MATCHED
+    assert result.found_at == ()
+    assert "not from the provider file" not in result.message
+
+
+def test_a_message_id_in_an_undocumented_place_is_found_and_its_field_named(store):
+    result = wait(store, shaped("delivery", 3, {"payload": {"msg": {"ref": "m-1"}}}))
+    assert result.outcome is WaitOutcome.MATCHED
+    assert result.code == "ok"
+    assert result.found_at == ("payload.msg.ref",)
+    assert "payload.msg.ref" in result.message
+
+
+@pytest.mark.parametrize("extra", [
+    {"data": {"messageId": "m-1"}},
+    {"messageId": "m-1"},
+    {"payload": [{"id": "m-1"}]},
+], ids=["nested", "flat", "elsewhere"])
+def test_events_that_only_failed_their_signature_get_the_signature_diagnosis(store, extra):
+    result = wait(store, shaped("sent", 2, extra, secret="wrong"),
+                  types=("message.delivery", "message.failed"))
+    assert result.outcome is WaitOutcome.UNVERIFIED
+    assert result.code == "webhook_signature_invalid"
+    assert "other messages" not in result.message
+    assert "none mentions" not in result.message
+
+
+def test_a_terminal_event_with_a_bad_signature_ends_the_wait_after_a_short_grace(store):
+    async def main() -> tuple[WaitResult, float]:
+        loop = asyncio.get_running_loop()
+        loop.call_soon(store.add, shaped("delivery", 3, {"messageId": "m-1"}, secret="wrong"))
+        started = loop.time()
+        result = await Correlator(store, terminal_grace=0.1).wait_for(
+            "m-1", ("message.delivery",), timeout=60)
+        return result, loop.time() - started
+
+    result, waited = asyncio.run(main())
+    assert result.outcome is WaitOutcome.UNVERIFIED
+    assert "Stopped waiting 0.1 s after the terminal event message.delivery" in result.message
+    assert waited < 30  # the 60 s timeout was not waited out
+
+
+def test_a_good_event_during_the_grace_still_passes(store):
+    async def main() -> WaitResult:
+        loop = asyncio.get_running_loop()
+        loop.call_soon(store.add, shaped("delivery", 3, {"messageId": "m-1"}, secret="wrong"))
+        loop.call_later(0.05, store.add, shaped("delivery", 3, {"messageId": "m-1"}))
+        return await Correlator(store, terminal_grace=2).wait_for(
+            "m-1", ("message.delivery",), timeout=60)
+
+    assert asyncio.run(main()).ok
+
+
+def test_events_about_other_messages_are_still_other_messages(store):
+    result = wait(store, shaped("delivery", 3, {"messageId": "m-9"}))
+    assert result.outcome is WaitOutcome.OTHER_MESSAGES
+    assert "m-9" in result.message
+
+
+def test_the_message_id_search_is_bounded_on_hostile_payloads():
+    from desktop.core.webhooks.locate import find_value
+
+    deep: object = "m-1"
+    for _ in range(100_000):
+        deep = [deep]
+    assert find_value(deep, "m-1") is None  # beyond the depth bound, without recursion
+    wide = {f"k{i}": "x" for i in range(200_000)}
+    assert find_value(wide, "m-1") is None
+    assert find_value({"a": [{"b": "m-1"}]}, "m-1") == "a[0].b"
+    assert find_value(None, "m-1", b"MessageSid=m-1") == "the raw body"

@@ -49,10 +49,28 @@ def test_invalid_jmespath_is_refused_when_the_fields_are_made():
         WebhookFields(message_id="data.[")
 
 
-def test_fields_come_from_a_provider_webhook_scheme():
-    fields = WebhookFields.from_scheme(WebhookScheme(scheme="redcloud", message_id="msg.id"))
-    assert fields.message_id == "msg.id"
+def test_fields_come_from_a_provider_webhook_scheme_before_the_built_in_candidates():
+    fields = WebhookFields.from_scheme(WebhookScheme(scheme="redcloud", message_id=("msg.id",)))
+    assert fields.message_id[0] == "msg.id"
+    assert set(WebhookFields().message_id) <= set(fields.message_id)
     assert fields.event_type == WebhookFields().event_type
+
+
+@pytest.mark.parametrize("body", [
+    b'{"type": "message.delivery", "sequence": 3, "data": {"messageId": "msg_1"}}',
+    b'{"type": "message.delivery", "sequence": 3, "messageId": "msg_1"}',
+    b'{"type": "message.delivery", "sequence": 3, "message_id": "msg_1"}',
+])
+def test_the_message_id_is_read_from_the_nested_or_the_flat_shape(body: bytes):
+    e = event(body, fields=WebhookFields.from_scheme(WebhookScheme(
+        scheme="redcloud", message_id=("data.messageId", "messageId"))))
+    assert (e.message_id, e.sequence) == ("msg_1", 3)
+    assert e.message_id_field in {"data.messageId", "messageId", "message_id"}
+
+
+def test_a_candidate_that_finds_an_object_gives_way_to_the_next():
+    e = event(b'{"event": {"kind": "x"}, "type": "message.sent", "messageId": "m"}')
+    assert e.event_type == "message.sent"
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

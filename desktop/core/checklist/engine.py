@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from desktop.core.checklist import expect
+from desktop.core.checklist.judge import judge, poll_done
 from desktop.core.checklist.model import (
     ChecklistEvent,
     ChecklistRun,
@@ -27,14 +27,14 @@ from desktop.core.checklist.model import (
     StepStatus,
     StepWaiting,
 )
-from desktop.core.client.auth import TokenError
+from desktop.core.client.auth import MissingCredentialsError, TokenError
 from desktop.core.client.client import ProfileClient
 from desktop.core.client.spec import RequestSpec
 from desktop.core.diagnosis import explain_context, synthetic_context
 from desktop.core.exchange import Exchange
 from desktop.core.finding import Finding, Severity
 from desktop.core.profile_checks import check_profile, has_edge_whitespace, secret_kinds
-from desktop.core.provider.model import AuthType, StepKind
+from desktop.core.provider.model import AuthType, Poll, StepKind
 from desktop.core.secrets import SecretKind
 from desktop.core.templates import profile_values, render_request
 
@@ -84,6 +84,7 @@ class ChecklistEngine:
         confirm: Confirm | None = None,
         lint: Callable[[RequestSpec], list[Finding]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
         max_retry_wait: float = MAX_RETRY_WAIT,
         webhook_timeout: float | None = None,
     ) -> None:
@@ -94,6 +95,8 @@ class ChecklistEngine:
         self.confirm = confirm
         self.lint = lint
         self._sleep = sleep
+        self._clock = clock
+        """Reads the waits' deadlines (429 retry, polling); tests pair it with ``sleep``."""
         self.max_retry_wait = max_retry_wait
         self.webhook_timeout = webhook_timeout
 
@@ -245,16 +248,18 @@ class ChecklistEngine:
             result.exchanges = collected
             result.status = StepStatus.FAIL
             exchange = collected[-1] if collected else None
-            result.finding = exchange.top_finding if exchange and exchange.findings else Finding(
-                code="checklist.token_failed", severity=Severity.ERROR, title=str(exc),
-                source="checklist", next_action="Set the missing credential on the profile.")
-            result.findings = list(exchange.findings) if exchange else [result.finding]
+            result.finding = (exchange.top_finding if exchange and exchange.findings
+                              else _token_failure(exc, exchange))
+            result.findings = list(exchange.findings) if exchange and exchange.findings \
+                else [result.finding]
             result.summary = result.finding.title
             return
         result.exchanges = collected
         result.status = StepStatus.PASS
-        left = state.expires_in()
-        result.summary = "Token acquired" + (f", expires in {left / 60:.0f} min." if left else ".")
+        answered = collected[-1].status if collected else None
+        result.summary = (f"Token acquired (HTTP {answered}), " if answered else
+                          "Token acquired, ") + state.lifetime_text() + "."
+        result.extracted = {"token_lifetime": state.lifetime_text()}
         secret = self.client.secret(SecretKind.CLIENT_SECRET)
         if has_edge_whitespace(secret):
             result.status = StepStatus.WARN
@@ -288,8 +293,8 @@ class ChecklistEngine:
         wait = self._retry_wait(exchange)
         if wait > self.max_retry_wait:
             return  # too long to wait here: the step fails with the wait in its finding
-        deadline = time.monotonic() + wait
-        while (left := deadline - time.monotonic()) > 0:
+        deadline = self._clock() + wait
+        while (left := deadline - self._clock()) > 0:
             yield StepWaiting(index, result, left, f"429: retrying in {left:.0f} s "
                               "(the server's Retry-After)")
             await self._sleep(min(1.0, left))
@@ -340,53 +345,24 @@ class ChecklistEngine:
                 return
         async for waiting in self._send_with_429_retry(index, result, spec):
             yield waiting
-        self._judge(result, run)
+        if step.poll is not None:
+            async for waiting in self._poll(index, result, run, spec, step.poll):
+                yield waiting
+        judge(result, run, self.provider)
 
-    def _judge(self, result: StepResult, run: ChecklistRun) -> None:
-        exchange = result.exchanges[-1]
-        document = expect.response_document(exchange, run.values)
-        # Extract first: an expectation may check what was found (``vars.numberId``).
-        extracted, _problems = expect.extract(result.step.extract, document, run.values)
-        values = {**run.values, **extracted}
-        document["vars"] = values
-        unmet = expect.check(result.step.expect, document, values)
-        failing = [u for u in unmet if u.expectation.severity == "fail"]
-        warnings = [u for u in unmet if u.expectation.severity == "warn"]
-        diagnosis = list(exchange.findings)
-        http_failed = exchange.error is not None or (exchange.status or 0) >= 400
-        if http_failed or failing:
-            result.status = StepStatus.FAIL
-            main = diagnosis[0] if http_failed and diagnosis else None
-            if main is None and failing:
-                main = self._expectation_finding(failing[0], Severity.ERROR)
-            if main is None:
-                main = Finding(code="checklist.unexpected", severity=Severity.ERROR,
-                               title=f"Unexpected answer: HTTP {exchange.status}.",
-                               source="checklist")
-            result.finding = main
-            # When the HTTP answer itself failed, unmet expectations only restate it.
-            later = [] if http_failed else [self._expectation_finding(u, Severity.ERROR)
-                                            for u in failing[1:]]
-            result.findings = [main] + [f for f in diagnosis if f is not main] + later
-            result.summary = main.title
-            return
-        result.extracted = extracted
-        if warnings:
-            result.status = StepStatus.WARN
-            result.findings = [self._expectation_finding(u, Severity.WARN) for u in warnings]
-            result.finding = result.findings[0]
-            result.summary = result.finding.title
-            return
-        result.status = StepStatus.PASS
-        result.summary = (expect.fill(result.step.note, values) if result.step.note
-                          else f"HTTP {exchange.status}: every expectation held.")
-
-    def _expectation_finding(self, unmet: expect.Unmet, severity: Severity) -> Finding:
-        e = unmet.expectation
-        return Finding(
-            code=f"{self.provider.id}.expect", severity=severity, title=unmet.says,
-            causes=e.causes, next_action=e.next_action, doc=self.provider.doc_url(e.doc),
-            source="checklist", evidence=unmet.error or f"expected: {e.that}")
+    async def _poll(self, index: int, result: StepResult, run: ChecklistRun,
+                    spec: RequestSpec, poll: Poll) -> AsyncIterator[StepWaiting]:
+        """Ask again every ``poll.every`` seconds until ``poll.until`` holds or time is up."""
+        deadline = self._clock() + poll.timeout
+        while not poll_done(poll, result, run):
+            left = deadline - self._clock()
+            if left <= 0:
+                return
+            yield StepWaiting(index, result, left,
+                              f"waiting for the state to settle ({left:.0f} s left)")
+            await self._sleep(min(poll.every, left))
+            exchange = await self.client.send(spec, step=result.step.id)
+            result.exchanges.append(exchange)
 
     async def _webhook(self, index: int, result: StepResult,
                        run: ChecklistRun) -> AsyncIterator[StepWaiting]:
@@ -432,6 +408,31 @@ class ChecklistEngine:
         result.findings = [main, *findings[1:]]
         result.summary = outcome.summary
         result.status = StepStatus.WARN if main.severity is Severity.WARN else StepStatus.FAIL
+
+
+def _token_failure(exc: TokenError, exchange: Exchange | None) -> Finding:
+    """The token step's finding when no catalog or HTTP rule spoke about the answer.
+
+    Only a missing credential is the profile's fault; any other answer is quoted,
+    so a response nobody anticipated is shown rather than explained away.
+    """
+    if isinstance(exc, MissingCredentialsError):
+        return Finding(code="checklist.token_credentials_missing", severity=Severity.ERROR,
+                       title=str(exc), next_action="Set the missing credential on the profile.",
+                       source="checklist")
+    status = exchange.status if exchange is not None else None
+    return Finding(
+        code="checklist.token_unexpected_answer", severity=Severity.ERROR, title=str(exc),
+        causes=(
+            "The token path answers, but not with an OAuth2 token: it may be another "
+            "endpoint (check the base URL and the provider's token path).",
+            "A proxy or gateway answered in the provider's place.",
+            "The provider changed the shape of its token response.",
+        ),
+        next_action="Compare the answer quoted above with the provider's token documentation; "
+                    "the History page shows the whole exchange.",
+        source="checklist",
+        evidence=f"HTTP {status}" if status is not None else "no HTTP answer")
 
 
 def _with_evidence(finding: Finding, evidence: str) -> Finding:

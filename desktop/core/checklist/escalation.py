@@ -97,6 +97,7 @@ def escalation_facts(run: ChecklistRun) -> dict[str, Any]:
         "request_id": step.request_id if step else None,
         "payload_shape": _request_shape(exchange) if exchange else None,
         "token_freshly_acquired": token_fresh,
+        "token_lifetime": run.values.get("token_lifetime"),
         "reproduces": (f"failed on {run.attempt} of {run.attempt} attempts" if failed
                        and run.attempt > 1 else "run once; re-run to check" if failed
                        else "not failing"),

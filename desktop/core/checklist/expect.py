@@ -13,6 +13,7 @@ from typing import Any
 import jmespath
 import jmespath.exceptions
 
+from desktop.core.checklist.functions import display_text, search
 from desktop.core.exchange import Exchange
 from desktop.core.provider.model import Expectation
 from desktop.core.templates import PLACEHOLDER, TemplateError, render_expression
@@ -47,7 +48,9 @@ class Unmet:
 
 def fill(text: str, values: Mapping[str, Any]) -> str:
     """Placeholders in a message filled for display (unknown ones left as written)."""
-    return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1)) or m.group(0)), text)
+    return PLACEHOLDER.sub(
+        lambda m: display_text(values[m.group(1)]) if values.get(m.group(1)) not in (None, "")
+        else m.group(0), text)
 
 
 def check(expectations: tuple[Expectation, ...], document: dict[str, Any],
@@ -57,7 +60,7 @@ def check(expectations: tuple[Expectation, ...], document: dict[str, Any],
     for expectation in expectations:
         try:
             expression = render_expression(expectation.that, values)
-            held = bool(jmespath.search(expression, document))
+            held = bool(search(expression, document))
             error = None
         except (TemplateError, jmespath.exceptions.JMESPathError) as exc:
             held, error = False, str(exc)
@@ -68,12 +71,17 @@ def check(expectations: tuple[Expectation, ...], document: dict[str, Any],
 
 def extract(pairs: tuple[tuple[str, str], ...], document: dict[str, Any],
             values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Values for later steps; names whose expression failed or found nothing are listed."""
+    """Values for later steps; names whose expression failed or found nothing are listed.
+
+    In file order, each sees those before it in ``vars`` (and as placeholders), so a
+    step can pick its record once and read fields from ``vars.<name>`` after.
+    """
     found: dict[str, Any] = {}
     problems: list[str] = []
     for name, expression in pairs:
+        seen = {**values, **found}
         try:
-            value = jmespath.search(render_expression(expression, values), document)
+            value = search(render_expression(expression, seen), {**document, "vars": seen})
         except (TemplateError, jmespath.exceptions.JMESPathError) as exc:
             problems.append(f"{name}: {exc}")
             continue

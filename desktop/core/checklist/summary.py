@@ -63,7 +63,8 @@ def summary_markdown(run: ChecklistRun) -> str:
         "endpoint": "Endpoint", "http_status": "HTTP status",
         "request_timestamp": "Request time (UTC)", "request_id": "Request id",
         "payload_shape": "Payload shape (no values)",
-        "token_freshly_acquired": "Token freshly acquired", "reproduces": "Reproduces",
+        "token_freshly_acquired": "Token freshly acquired",
+        "token_lifetime": "Token lifetime", "reproduces": "Reproduces",
         "message_id": "Message id", "api_client": "API client (never its secret)",
     }
     for key, label in labels.items():

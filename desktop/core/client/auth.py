@@ -37,7 +37,14 @@ TOKEN_BODY_LIMIT = 1024 * 1024
 class TokenState:
     acquired_at: float
     expires_at: float | None
+    """When the server said the token ends (``expires_in``); None when it did not say."""
     token_type: str = "bearer"
+    documented_lifetime: float | None = None
+    """The lifetime the provider's documentation gives, used when the server states none."""
+
+    @property
+    def lifetime_stated(self) -> bool:
+        return self.expires_at is not None
 
     def age(self, now: float | None = None) -> float:
         return max(0.0, (now or time.time()) - self.acquired_at)
@@ -46,19 +53,29 @@ class TokenState:
         return self.age(now) < FRESH_SECONDS
 
     def expires_in(self, now: float | None = None) -> float | None:
+        """Seconds left as the server stated them; None when it stated no lifetime."""
         return None if self.expires_at is None else self.expires_at - (now or time.time())
 
     def expired(self, now: float | None = None) -> bool:
+        """Past the stated lifetime, or the documented one when the server stated none."""
+        ends = self.expires_at
+        if ends is None and self.documented_lifetime is not None:
+            ends = self.acquired_at + self.documented_lifetime
+        return ends is not None and ends - (now or time.time()) <= EXPIRY_MARGIN
+
+    def lifetime_text(self, now: float | None = None) -> str:
+        """``expires in 54 min``, or ``lifetime not stated (documented: 1 year)``."""
         left = self.expires_in(now)
-        return left is not None and left <= EXPIRY_MARGIN
+        if left is not None:
+            return "expired" if left <= 0 else f"expires in {_duration(left)}"
+        if self.documented_lifetime is not None:
+            return f"lifetime not stated (documented: {_duration(self.documented_lifetime)})"
+        return "lifetime not stated"
 
     def describe(self, now: float | None = None) -> str:
         """``Bearer (token fresh, expires in 54 min)``: shown instead of the token itself."""
         freshness = "token fresh" if self.fresh(now) else f"token {_duration(self.age(now))} old"
-        left = self.expires_in(now)
-        expiry = "" if left is None else (
-            ", expired" if left <= 0 else f", expires in {_duration(left)}")
-        return f"Bearer ({freshness}{expiry})"
+        return f"Bearer ({freshness}, {self.lifetime_text(now)})"
 
 
 def _duration(seconds: float) -> str:
@@ -69,6 +86,9 @@ def _duration(seconds: float) -> str:
         return f"{round(seconds / 60)} min"
     if seconds < 48 * 3600:
         return f"{round(seconds / 3600)} h"
+    if seconds >= 360 * 86400:
+        years = round(seconds / (365 * 86400), 1)
+        return "1 year" if years == 1 else f"{years:g} years"
     return f"{round(seconds / 86400)} days"
 
 
@@ -78,6 +98,35 @@ class TokenError(Exception):
     def __init__(self, message: str, response: httpx.Response | None = None) -> None:
         super().__init__(message)
         self.response = response
+
+
+def _stated_lifetime(value: object) -> float | None:
+    """``expires_in`` as seconds, or None when absent or not a positive finite number."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return seconds if 0 < seconds < 1e10 else None
+
+
+def _refusal(status: int, data: object, raw: bytes) -> str:
+    """Why a token response is not a token, quoting what came back."""
+    if isinstance(data, dict):
+        reason = data.get("error_description") or data.get("error") or data.get("message")
+        if isinstance(reason, str) and reason:
+            return f"The token endpoint answered {status}: {_excerpt(reason)}"
+    ok = 200 <= status < 300
+    what = "without an access_token" if ok else "without a token"
+    text = raw.decode("utf-8", "replace").strip()
+    return (f"The token endpoint answered {status} {what}"
+            + (f": {_excerpt(text)}" if text else " and an empty body."))
+
+
+def _excerpt(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 class MissingCredentialsError(TokenError):
@@ -103,7 +152,7 @@ class OAuth2ClientCredentials(httpx.Auth):
         client_secret: SecretGetter,
         body: str = "form",
         credentials: str = "basic",
-        default_lifetime: int = 3600,
+        default_lifetime: float | None = None,
         scope: str = "",
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -165,29 +214,29 @@ class OAuth2ClientCredentials(httpx.Auth):
         return request
 
     async def accept_token_response(self, response: httpx.Response) -> None:
-        """Take the token from a token-endpoint response, or raise TokenError saying why."""
+        """Take the token from a token-endpoint response, or raise TokenError saying why.
+
+        Any 2xx carrying an ``access_token`` is a token: eCourtDate documents ``201``
+        with no ``expires_in``, Red Cloud ``200`` with one. A missing lifetime is
+        recorded as not stated, never replaced by a guess.
+        """
         # aread() (not a streaming read) because httpx reads this response again
         # after the flow; the transport caps token bodies (EXT_MAX_BODY).
         raw = await response.aread()
         try:
             data = json.loads(raw) if raw else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             data = {}
         token = data.get("access_token") if isinstance(data, dict) else None
-        if response.status_code != 200 or not isinstance(token, str) or not token:
-            reason = (data.get("error_description") or data.get("error")
-                      if isinstance(data, dict) else None)
-            raise TokenError(f"The token endpoint answered {response.status_code}"
-                             + (f": {reason}" if reason else "."), response)
+        if not 200 <= response.status_code < 300 or not isinstance(token, str) or not token:
+            raise TokenError(_refusal(response.status_code, data, raw), response)
         now = self._clock()
-        lifetime = data.get("expires_in", self.default_lifetime)
-        try:
-            lifetime = float(lifetime)
-        except (TypeError, ValueError):
-            lifetime = float(self.default_lifetime)
+        lifetime = _stated_lifetime(data.get("expires_in"))
         self._token = token
-        self.state = TokenState(acquired_at=now, expires_at=now + lifetime,
-                                token_type=str(data.get("token_type", "bearer")))
+        self.state = TokenState(
+            acquired_at=now, expires_at=None if lifetime is None else now + lifetime,
+            token_type=str(data.get("token_type") or "bearer"),
+            documented_lifetime=self.default_lifetime)
 
     # -- the flow -------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from desktop.core.diagnosis.assumed import assumed_path_finding
 from desktop.core.diagnosis.catalog import finding_for, matches
 from desktop.core.diagnosis.context import (
     DiagnosisContext,
@@ -38,10 +39,15 @@ def nothing_to_explain(exchange: Exchange, provider: Provider | None) -> bool:
 def explain_context(ctx: DiagnosisContext, provider: Provider | None) -> list[Finding]:
     """Findings for a context, most relevant first.
 
-    The best catalog entry leads; a generic HTTP finding follows only when
+    A 404/405 on a path the provider file guessed is that and nothing else. Otherwise
+    the best catalog entry leads; a generic HTTP finding follows only when
     the catalog had nothing to say, and a transport finding always (the
     network is then part of the story even when the catalog adds a policy).
     """
+    guessed = assumed_path_finding(ctx, provider)
+    if guessed is not None:
+        # Not a missing resource: the path itself is the provider file's guess.
+        return [guessed]
     findings: list[Finding] = []
     if provider is not None:
         best = matches(provider, ctx)

@@ -88,8 +88,9 @@ class Auth:
     """OAuth2 token request body encoding: ``form`` or ``json``."""
     credentials: str = "body"
     """Where the client credentials go: ``body`` or ``basic`` (HTTP Basic)."""
-    lifetime: int = 3600
-    """Token lifetime in seconds when the response does not say."""
+    lifetime: int | None = None
+    """The token lifetime the provider documents, in seconds; None when it documents none.
+    Shown (and used to plan a refresh) when a token response states no ``expires_in``."""
     scope: str = ""
     header: str = "Authorization"
     """API-key header name (api_key auth)."""
@@ -121,6 +122,13 @@ class RequestTemplate:
 
 
 @dataclass(frozen=True, slots=True)
+class Cause:
+    text: str
+    when: str | None = None
+    """JMESPath over the diagnosis context; causes that hold are ranked first."""
+
+
+@dataclass(frozen=True, slots=True)
 class Expectation:
     that: str
     """JMESPath over ``{status, headers, json, text, vars}`` that must be truthy."""
@@ -128,9 +136,25 @@ class Expectation:
     """``fail`` stops the run; ``warn`` marks the step and continues."""
     says: str = ""
     """What it means when the expectation does not hold (the finding's title)."""
-    causes: tuple[str, ...] = ()
+    causes: tuple[Cause, ...] = ()
+    """Ranked like catalog causes: those whose ``when`` holds first, then the plain ones;
+    a conditional cause whose condition does not hold is left out."""
     next_action: str = ""
     doc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Poll:
+    """Send a step's request again until ``until`` holds or ``timeout`` seconds pass.
+
+    For states that move on their own (a message Pending, then Sending, then
+    sent or Failed): judging the first answer would report a moment, not the outcome.
+    """
+
+    until: str
+    """JMESPath over the response document (``vars`` included) that ends the polling."""
+    every: float = 2.0
+    timeout: float = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,16 +185,13 @@ class ChecklistStep:
     instruction: str = ""
     """For manual steps: what to look at and where."""
     webhook: WebhookWait | None = None
+    poll: Poll | None = None
     note: str = ""
     """Expected behaviour worth stating when the step passes (e.g. staging never delivers)."""
     doc: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Cause:
-    text: str
-    when: str | None = None
-    """JMESPath over the diagnosis context; causes that hold are ranked first."""
+    assumes: tuple[str, ...] = ()
+    """What the step relies on that the provider's public documentation does not say, and
+    how it copes (candidates accepted, or the setting that overrides it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,10 +239,12 @@ class WebhookScheme:
     scheme: str = "none"
     """``redcloud``, ``standard``, ``stripe``, ``github``, ``twilio``, ``hmac`` or ``none``."""
     options: dict[str, Any] = field(default_factory=dict, hash=False)
-    event_type: str = "type"
-    message_id: str = "data.messageId || messageId"
-    sequence: str = "sequence"
-    external_reference: str = "data.externalReference || externalReference"
+    # Candidate JMESPath expressions for each fact, tried before the built-in ones
+    # (desktop.core.webhooks.events.WebhookFields): empty means the built-in ones only.
+    event_type: tuple[str, ...] = ()
+    message_id: tuple[str, ...] = ()
+    sequence: tuple[str, ...] = ()
+    external_reference: tuple[str, ...] = ()
     lifecycle: tuple[str, ...] = ()
     terminal: tuple[str, ...] = ()
     failure: tuple[str, ...] = ()
@@ -254,6 +277,10 @@ class Setting:
     default: str = ""
     choices: tuple[str, ...] = ()
     help: str = ""
+    assumed: str = ""
+    """Why the default is a guess (the public documentation does not give the value); empty
+    for documented values. A 404 or 405 on a path built from an assumed setting is
+    diagnosed as a wrong guess to correct in this setting, not as a missing resource."""
 
 
 @dataclass(frozen=True, slots=True)

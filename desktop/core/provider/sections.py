@@ -17,6 +17,7 @@ from desktop.core.provider.model import (
     Environment,
     ErrorMatch,
     Expectation,
+    Poll,
     RateLimitConfig,
     Region,
     RequestTemplate,
@@ -107,7 +108,7 @@ def auth(r: Reader | None) -> Auth:
         token_path=r.str("token_path", required=kind is AuthType.OAUTH2_CLIENT_CREDENTIALS),
         body=r.choice("body", ("form", "json"), "form"),
         credentials=r.choice("credentials", ("body", "basic"), "body"),
-        lifetime=r.int("lifetime", 3600, minimum=1),
+        lifetime=r.int("lifetime", 0, minimum=1) if r.has("lifetime") else None,
         scope=r.str("scope"),
         header=r.str("header", "Authorization"),
         prefix=r.str("prefix"),
@@ -146,12 +147,30 @@ def request_template(r: Reader) -> RequestTemplate:
     return template
 
 
+def causes(r: Reader) -> tuple[Cause, ...]:
+    """``causes``: strings, or ``{text, when}`` tables whose ``when`` is JMESPath."""
+    found: list[Cause] = []
+    raw = r.raw("causes") or []
+    if not isinstance(raw, list):
+        r.fail("causes", "must be a list of strings or {text, when} tables")
+    for index, item in enumerate(raw):
+        if isinstance(item, str):
+            found.append(Cause(item))
+        elif isinstance(item, dict):
+            cr = Reader(item, r.file, f"{r.path}.causes[{index}]")
+            found.append(Cause(cr.str("text", required=True), cr.jmespath("when") or None))
+            cr.done()
+        else:
+            r.fail(f"causes[{index}]", "must be a string or a {text, when} table")
+    return tuple(found)
+
+
 def expectation(r: Reader) -> Expectation:
     exp = Expectation(
         that=r.jmespath("that", required=True),
         severity=r.choice("severity", ("fail", "warn"), "fail"),
         says=r.str("says", required=True),
-        causes=r.str_list("causes"),
+        causes=causes(r),
         next_action=r.str("next_action"),
         doc=r.opt_str("doc"),
     )
@@ -174,6 +193,15 @@ def step(r: Reader) -> ChecklistStep:
             message_id=webhook_reader.str("message_id", "message_id"),
         )
         webhook_reader.done()
+    poll_reader = r.table("poll")
+    poll = None
+    if poll_reader is not None:
+        poll = Poll(until=poll_reader.jmespath("until", required=True),
+                    every=poll_reader.number("every", 2.0, minimum=0.1),
+                    timeout=poll_reader.number("timeout", 20.0, minimum=0))
+        poll_reader.done()
+        if kind is not StepKind.REQUEST:
+            r.fail("poll", "only request steps can poll")
     step = ChecklistStep(
         id=r.str("id", required=True),
         title=r.str("title", required=True),
@@ -187,8 +215,10 @@ def step(r: Reader) -> ChecklistStep:
         sends_message=r.bool("sends_message"),
         instruction=r.str("instruction", required=kind is StepKind.MANUAL),
         webhook=webhook or (WebhookWait() if kind is StepKind.WEBHOOK else None),
+        poll=poll,
         note=r.str("note"),
         doc=r.opt_str("doc"),
+        assumes=r.str_list("assumes"),
     )
     if not ID_PATTERN.match(step.id):
         r.fail("id", "must be lowercase letters, digits, '-' or '_'")
@@ -210,24 +240,11 @@ def catalog_entry(r: Reader) -> CatalogEntry:
     m.done()
     if not (match.status or match.code or match.message or match.transport):
         r.fail("match", "needs at least one of status, code, message or transport")
-    causes: list[Cause] = []
-    raw = r.raw("causes") or []
-    if not isinstance(raw, list):
-        r.fail("causes", "must be a list of strings or {text, when} tables")
-    for index, item in enumerate(raw):
-        if isinstance(item, str):
-            causes.append(Cause(item))
-        elif isinstance(item, dict):
-            cr = Reader(item, r.file, f"{r.path}.causes[{index}]")
-            causes.append(Cause(cr.str("text", required=True), cr.jmespath("when") or None))
-            cr.done()
-        else:
-            r.fail(f"causes[{index}]", "must be a string or a {text, when} table")
     entry = CatalogEntry(
         id=r.str("id", required=True),
         title=r.str("title", required=True),
         match=match,
-        causes=tuple(causes),
+        causes=causes(r),
         next_action=r.str("next_action", required=True),
         doc=r.opt_str("doc"),
         severity=r.choice("severity", ("error", "warn", "info"), "error"),
@@ -263,10 +280,10 @@ def webhooks(r: Reader | None) -> WebhookScheme:
     scheme = WebhookScheme(
         scheme=r.choice("scheme", WEBHOOK_SCHEMES, "none"),
         options=options.unread() if options else {},
-        event_type=r.jmespath("event_type") or defaults.event_type,
-        message_id=r.jmespath("message_id") or defaults.message_id,
-        sequence=r.jmespath("sequence") or defaults.sequence,
-        external_reference=r.jmespath("external_reference") or defaults.external_reference,
+        event_type=field_paths(r, "event_type") or defaults.event_type,
+        message_id=field_paths(r, "message_id") or defaults.message_id,
+        sequence=field_paths(r, "sequence") or defaults.sequence,
+        external_reference=field_paths(r, "external_reference") or defaults.external_reference,
         lifecycle=r.str_list("lifecycle"),
         terminal=r.str_list("terminal"),
         failure=r.str_list("failure"),
@@ -274,6 +291,13 @@ def webhooks(r: Reader | None) -> WebhookScheme:
     )
     r.done()
     return scheme
+
+
+def field_paths(r: Reader, name: str) -> tuple[str, ...]:
+    """A webhook field: one JMESPath or a list of candidates, tried in order."""
+    if isinstance(r.raw(name), str):
+        return (r.jmespath(name),) if r.raw(name) else ()
+    return jmespaths(r, name)
 
 
 def endpoint(r: Reader) -> Endpoint:
@@ -308,7 +332,9 @@ def settings(r: Reader | None) -> tuple[Setting, ...]:
         elif isinstance(value, dict):
             sr = Reader(value, r.file, f"{r.path}.{name}")
             setting = Setting(name, sr.str("label", required=True), sr.str("default"),
-                              sr.str_list("choices"), sr.str("help"))
+                              sr.str_list("choices"), sr.str("help"), sr.str("assumed"))
+            if setting.assumed and not setting.default:
+                sr.fail("assumed", "an assumed setting needs the default it assumes")
             if setting.choices and setting.default and setting.default not in setting.choices:
                 sr.fail("default", f"must be one of the choices {', '.join(setting.choices)}")
             sr.done()

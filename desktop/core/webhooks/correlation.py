@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.core.webhooks.events import WebhookEvent
+from desktop.core.webhooks.locate import find_value
 from desktop.core.webhooks.store import WebhookStore
 
 
@@ -159,6 +160,8 @@ class WaitResult:
     """Events of any kind that arrived while waiting."""
     failed: bool = False
     """The matching event reports the message as failed (a lifecycle failure type)."""
+    found_at: tuple[str, ...] = ()
+    """Payload paths outside the provider file's that held the message id."""
 
     @property
     def ok(self) -> bool:
@@ -202,12 +205,54 @@ def _describe(event: WebhookEvent) -> str:
     return f"{event.event_type or 'untyped event'}{seq}: {check}"
 
 
+TERMINAL_GRACE = 3.0
+"""Seconds to keep waiting once a terminal event about the message failed its signature:
+a provider sends nothing after the terminal event, so the full timeout would only delay
+the verdict."""
+
+
+class _Relevance:
+    """Which events are about one message id, and where each one carries it.
+
+    An event is about the message when a provider-file path read the id from it,
+    or failing that, when the id appears anywhere in its payload (or raw body):
+    the documentation names the field, not always its place.
+    """
+
+    def __init__(self, message_id: str) -> None:
+        self.message_id = message_id
+        self.places: dict[str, str | None] = {}
+        """Receipt id → where the id was found (None: not about this message)."""
+
+    def place(self, event: WebhookEvent) -> str | None:
+        if event.id not in self.places:
+            if event.message_id == self.message_id:
+                place = event.message_id_field or "message id field"
+            elif event.message_id is not None and event.message_id_field is not None:
+                place = None  # a provider path found another message's id: not ours
+            else:
+                place = find_value(event.payload, self.message_id, event.body)
+            self.places[event.id] = place
+        return self.places[event.id]
+
+    def about(self, event: WebhookEvent) -> bool:
+        return self.place(event) is not None
+
+    def unexpected_places(self, events: Iterable[WebhookEvent]) -> list[str]:
+        """Places outside the provider file's paths (found by searching the payload)."""
+        return list(dict.fromkeys(
+            place for e in events
+            if (place := self.place(e)) is not None and e.message_id != self.message_id))
+
+
 class Correlator:
     """Groups a store's events by message id and by external reference."""
 
-    def __init__(self, store: WebhookStore, rules: LifecycleRules | None = None) -> None:
+    def __init__(self, store: WebhookStore, rules: LifecycleRules | None = None, *,
+                 terminal_grace: float = TERMINAL_GRACE) -> None:
         self.store = store
         self.rules = rules or LifecycleRules()
+        self.terminal_grace = terminal_grace
 
     def lifecycle(self, message_id: str) -> Lifecycle:
         return Lifecycle.of(message_id, self.store.by_message_id(message_id), self.rules)
@@ -235,45 +280,79 @@ class Correlator:
         """The first verified event about ``message_id`` of one of ``types`` (any type if empty).
 
         Events already in the store count (a webhook can beat the send's answer).
-        On timeout the result says what did arrive instead. The result also
-        speaks the checklist engine's ``WebhookWaiter`` protocol (``code``,
-        ``summary``, ``details``), so a Correlator can be passed to it directly.
+        On timeout the result says what did arrive instead. Once a terminal event
+        about the message has arrived and failed its signature check, the wait
+        ends ``terminal_grace`` seconds later. The result also speaks the checklist
+        engine's ``WebhookWaiter`` protocol (``code``, ``summary``, ``details``).
         """
         wanted = tuple(types)
+        relevance = _Relevance(message_id)
         loop = asyncio.get_running_loop()
         found: asyncio.Future[WebhookEvent] = loop.create_future()
+        give_up: asyncio.Future[WebhookEvent] = loop.create_future()
         arrived: list[WebhookEvent] = []
+        grace: list[asyncio.TimerHandle] = []
 
         def accepts(event: WebhookEvent) -> bool:
-            return (event.message_id == message_id
-                    and (not wanted or event.event_type in wanted)
-                    and event.verified is not False)
+            return ((not wanted or event.event_type in wanted)
+                    and event.verified is not False and relevance.about(event))
+
+        def bad_terminal(event: WebhookEvent) -> bool:
+            return (event.verified is False and event.event_type in self.rules.terminal
+                    and relevance.about(event))
+
+        def start_grace(event: WebhookEvent) -> None:
+            if not grace and not give_up.done():
+                grace.append(loop.call_later(
+                    self.terminal_grace,
+                    lambda: give_up.done() or give_up.set_result(event)))
 
         def on_added(event: WebhookEvent) -> None:
             arrived.append(event)
-            if not found.done() and accepts(event):
+            if found.done():
+                return
+            if accepts(event):
                 found.set_result(event)
+            elif bad_terminal(event):
+                start_grace(event)
 
         disconnect = self.store.added.connect(on_added)
+        terminal: WebhookEvent | None = None
         try:
             earlier = self.store.events
             match = next((e for e in earlier if accepts(e)), None)
             if match is None:
-                try:
-                    match = await asyncio.wait_for(found, timeout)
-                except TimeoutError:
-                    match = None
+                first_bad = next((e for e in earlier if bad_terminal(e)), None)
+                if first_bad is not None:
+                    start_grace(first_bad)
+                done, _ = await asyncio.wait({found, give_up}, timeout=timeout,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                if found in done:
+                    match = found.result()
+                elif give_up in done:
+                    terminal = give_up.result()
         finally:
             disconnect()
-        related = tuple(e for e in [*earlier, *arrived] if e.message_id == message_id)
+            for handle in grace:
+                handle.cancel()
+            for future in (found, give_up):
+                if not future.done():
+                    future.cancel()
+        related = tuple(e for e in [*earlier, *arrived] if relevance.about(e))
+        elsewhere = relevance.unexpected_places(related)
         if match is not None:
             failed = match.event_type in self.rules.failure
             what = f"{match.event_type or 'An event'} arrived for {message_id}"
             if failed:
                 what += ": the provider reports the message as failed"
-            return WaitResult(WaitOutcome.MATCHED, what + ".", match, related, len(arrived),
-                              failed)
-        return _explain(message_id, wanted, timeout, related, arrived)
+            what += "."
+            if elsewhere:
+                what += (f" The message id was read from {', '.join(elsewhere)}, not from the "
+                         "provider file's message_id paths; add that path to them.")
+            return WaitResult(WaitOutcome.MATCHED, what, match, related, len(arrived), failed,
+                              found_at=tuple(elsewhere))
+        return _explain(message_id, wanted, timeout, related, arrived, relevance,
+                        terminal=terminal, grace=self.terminal_grace)
 
 
 def _explain(
@@ -282,33 +361,48 @@ def _explain(
     timeout: float,
     related: tuple[WebhookEvent, ...],
     arrived: list[WebhookEvent],
+    relevance: _Relevance,
+    *,
+    terminal: WebhookEvent | None = None,
+    grace: float = TERMINAL_GRACE,
 ) -> WaitResult:
     what = " or ".join(wanted) if wanted else "any event"
     waited = f"after {timeout:g} s"
+    elsewhere = tuple(relevance.unexpected_places(related))
     of_type = [e for e in related if not wanted or e.event_type in wanted]
-    if of_type:  # the right events came, all failing verification
-        reasons = sorted({e.verification.reason.value for e in of_type if e.verification})
-        return WaitResult(
-            WaitOutcome.UNVERIFIED,
-            f"{len(of_type)} {what} event(s) for {message_id} arrived but failed the signature "
-            f"check ({', '.join(reasons)}): fix verification (secret, scheme, clock) before "
-            "suspecting delivery.",
-            None, related, len(arrived),
-        )
+    unverified = [e for e in related if e.verified is False]
+    # Events about the message that only failed their signature are a signature
+    # problem, whatever their type: the type cannot be trusted from an unverified body.
+    if (of_type and all(e.verified is False for e in of_type)) or (
+            related and len(unverified) == len(related)):
+        shown = of_type or unverified
+        reasons = sorted({e.verification.reason.value for e in shown if e.verification})
+        kinds = ", ".join(dict.fromkeys(e.event_type or "untyped" for e in shown))
+        message = (f"{len(shown)} event(s) for {message_id} arrived ({kinds}) but failed the "
+                   f"signature check ({', '.join(reasons) or 'no valid signature'}): fix "
+                   "verification (secret, raw body, signed string) before suspecting "
+                   "delivery.")
+        if terminal is not None:
+            message += (f" Stopped waiting {grace:g} s after the terminal event "
+                        f"{terminal.event_type} arrived with a bad signature: the provider "
+                        "sends nothing after it.")
+        return WaitResult(WaitOutcome.UNVERIFIED, message, None, related, len(arrived),
+                          found_at=elsewhere)
     if related:
         seen = ", ".join(dict.fromkeys(e.event_type or "untyped" for e in related))
         return WaitResult(
             WaitOutcome.OTHER_TYPES,
             f"No {what} for {message_id} {waited}; it did receive: {seen}. The message may "
             "still be on its way, or the provider reports it later.",
-            None, related, len(arrived),
+            None, related, len(arrived), found_at=elsewhere,
         )
     if arrived:
-        ids = ", ".join(dict.fromkeys(e.message_id or "none" for e in arrived[:5]))
+        ids = ", ".join(dict.fromkeys(e.message_id or "none readable" for e in arrived[:5]))
         return WaitResult(
             WaitOutcome.OTHER_MESSAGES,
-            f"{len(arrived)} event(s) arrived {waited}, none for {message_id} (message ids: "
-            f"{ids}). Check which message id the events carry and the field they are read from.",
+            f"{len(arrived)} event(s) arrived {waited}, none mentions {message_id} anywhere in "
+            f"its payload (message ids read: {ids}). They belong to other messages, or to "
+            "another client or environment.",
             None, related, len(arrived),
         )
     return WaitResult(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -42,46 +43,85 @@ def _compiled(expression: str) -> ParsedResult:
     return jmespath.compile(expression)
 
 
+FieldPaths = tuple[str, ...]
+"""Candidate JMESPath expressions for one fact, tried in order; the first non-null wins."""
+
+_FIELD_NAMES = ("event_type", "message_id", "sequence", "external_reference", "event_id")
+
+
+def candidates(value: str | Iterable[str] | None) -> FieldPaths:
+    """One expression or several, as a tuple; ``a || b`` stays one expression."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(v for v in value if v)
+
+
 @dataclass(frozen=True, slots=True)
 class WebhookFields:
-    """Where an event's facts sit in its payload, as JMESPath expressions.
+    """Where an event's facts sit in its payload, as candidate JMESPath expressions.
 
-    The defaults read Red Cloud's (and the sandbox's) shape,
-    ``{"id", "type", "sequence", "createdAt", "data": {"messageId",
-    "externalReference", ...}}``, and also a flat ``{"messageId", ...}``.
+    Providers document which facts an event carries (a ``messageId``, a
+    ``sequence``) more often than where they sit, so each fact has several
+    candidate paths, tried in order. The defaults read Red Cloud's nested shape
+    ``{"type", "sequence", "data": {"messageId", ...}}``, the flat one
+    ``{"type", "sequence", "messageId", ...}``, and snake_case spellings.
+    A string is accepted for one candidate.
     """
 
-    event_type: str = "type"
-    message_id: str = "data.messageId || messageId"
-    sequence: str = "sequence"
-    external_reference: str = "data.externalReference || externalReference"
-    event_id: str = "id"
+    event_type: FieldPaths | str = ("type", "event", "eventType", "event_type")
+    message_id: FieldPaths | str = ("data.messageId", "messageId", "data.message_id",
+                                    "message_id", "data.message.id", "message.messageId")
+    sequence: FieldPaths | str = ("sequence", "data.sequence")
+    external_reference: FieldPaths | str = ("data.externalReference", "externalReference",
+                                            "data.external_reference", "external_reference")
+    event_id: FieldPaths | str = ("id", "eventId", "event_id")
     """The sender's id for the event: the same id twice is a retried delivery."""
 
     def __post_init__(self) -> None:
-        for name in ("event_type", "message_id", "sequence", "external_reference", "event_id"):
-            expression = getattr(self, name)
-            try:
-                _compiled(expression)
-            except JMESPathError as error:
-                raise ValueError(f"{name}: invalid JMESPath {expression!r}: {error}") from None
+        for name in _FIELD_NAMES:
+            paths = candidates(getattr(self, name))
+            for expression in paths:
+                try:
+                    _compiled(expression)
+                except (JMESPathError, RecursionError) as error:
+                    raise ValueError(f"{name}: invalid JMESPath {expression!r}: "
+                                     f"{error}") from None
+            object.__setattr__(self, name, paths)
 
     @classmethod
     def from_scheme(cls, scheme: Any) -> WebhookFields:
-        """From a provider's ``WebhookScheme`` (anything with the same attribute names)."""
+        """From a provider's ``WebhookScheme``: its paths first, then the defaults.
+
+        The provider's own paths are tried first; the defaults stay as fallbacks,
+        since a file that names one place cannot know every shape a server sends.
+        """
         defaults = cls()
-        return cls(**{
-            name: getattr(scheme, name, None) or getattr(defaults, name)
-            for name in ("event_type", "message_id", "sequence", "external_reference")
-        })
+        merged: dict[str, FieldPaths] = {}
+        for name in ("event_type", "message_id", "sequence", "external_reference"):
+            own = candidates(getattr(scheme, name, None))
+            merged[name] = tuple(dict.fromkeys((*own, *getattr(defaults, name))))
+        return cls(**merged)
+
+    def locate(self, name: str, payload: object) -> tuple[object, str | None]:
+        """The first candidate's value that is a string or number, with its expression.
+
+        A candidate that finds an object (``event: {...}``) or nothing gives way to the next.
+        """
+        if payload is None:
+            return None, None
+        for expression in getattr(self, name):
+            try:
+                value = _INTERPRETER.visit(_compiled(expression).parsed, payload)
+            except (JMESPathError, RecursionError):
+                continue
+            if _scalar(value) is not None:
+                return value, expression
+        return None, None
 
     def search(self, name: str, payload: object) -> object:
-        if payload is None:
-            return None
-        try:
-            return _INTERPRETER.visit(_compiled(getattr(self, name)).parsed, payload)
-        except JMESPathError:
-            return None
+        return self.locate(name, payload)[0]
 
 
 def parse_payload(body: bytes, content_type: str | None) -> object | None:
@@ -145,6 +185,8 @@ class WebhookEvent:
     external_reference: str | None = None
     event_id: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    message_id_field: str | None = None
+    """The payload path the message id was read from (which candidate matched)."""
     """Our receipt id (not the sender's ``event_id``)."""
 
     @classmethod
@@ -167,12 +209,14 @@ class WebhookEvent:
         """An event with its payload parsed and its fields extracted."""
         rules = fields or WebhookFields()
         payload = None if truncated else parse_payload(body, header_value(headers, "content-type"))
+        message_id, message_id_field = rules.locate("message_id", payload)
         return cls(
             received_at=received_at, method=method, path=path, query=query, headers=headers,
             body=body, source=source, size=len(body) if size is None else size, status=status,
             truncated=truncated, verification=verification, payload=payload,
             event_type=_scalar(rules.search("event_type", payload)),
-            message_id=_scalar(rules.search("message_id", payload)),
+            message_id=_scalar(message_id),
+            message_id_field=message_id_field if _scalar(message_id) is not None else None,
             sequence=_sequence(rules.search("sequence", payload)),
             external_reference=_scalar(rules.search("external_reference", payload)),
             event_id=_scalar(rules.search("event_id", payload)),

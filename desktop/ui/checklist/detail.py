@@ -38,6 +38,10 @@ def step_html(index: int, result: StepResult) -> str:
     parts = [f"<h3 style='margin-bottom:2px'>{index + 1}. {html.escape(step.title)} {badge}</h3>"]
     if step.explain:
         parts.append(f"<p style='color:#555d6b'>{html.escape(step.explain)}</p>")
+    if step.assumes:
+        items = "".join(f"<li>{html.escape(text)}</li>" for text in step.assumes)
+        parts.append("<p style='margin-bottom:0'>Not in the provider's public documentation, "
+                     f"so assumed:</p><ul style='margin-top:2px'>{items}</ul>")
     if result.status is StepStatus.MANUAL or step.kind.value == "manual":
         parts.append(f"<p><b>In the provider's console:</b> {html.escape(step.instruction)}</p>")
     if result.status is StepStatus.SKIPPED and result.skip_reason:
