@@ -11,7 +11,12 @@ passes here, it is not because a parser and a server share one guess.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
+import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +27,9 @@ TRK_KEY = "trk_" + "A1b2C3d4" * 4
 CAMPAIGNS_KEY = "campaigns-dev-key-0001"
 ECD_CLIENT_ID = "ecd-client"
 ECD_SECRET = "ecd-secret-value-0001"
+RC_CLIENT_ID = "rc-client"
+RC_SECRET = "rc-secret-value-0001"
+RC_WEBHOOK_SECRET = "rc-webhook-secret-0001"
 
 
 @dataclass
@@ -43,6 +51,9 @@ class Shape:
     sms_fallback: bool = True
     fallback_delivered: int = 3
     reads: int = 0
+    webhook_url: str = ""
+    """Red Cloud: where to POST lifecycle events (empty: none are sent)."""
+    webhook_secret: str = RC_WEBHOOK_SECRET
 
 
 def _error(status: int, error: str, code: str) -> web.Response:
@@ -204,6 +215,90 @@ def ecourtdate_app(shape: Shape) -> web.Application:
     app.router.add_post("/oauth/token", token)
     app.router.add_get("/v1/settings", settings)
     app.router.add_post("/v1/messages/oneoffs", oneoff)
+    return app
+
+
+# -- Red Cloud CORE (seed 001): webhooks with the message id at the top level -------------------
+
+def redcloud_app(shape: Shape) -> web.Application:
+    tokens: set[str] = set()
+    tasks: set[asyncio.Task[None]] = set()
+
+    def credentials(request: web.Request, form: dict[str, str]) -> tuple[str, str]:
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Basic "):
+            pair = base64.b64decode(header[6:]).decode()
+            client, _, secret = pair.partition(":")
+            return client, secret
+        return form.get("client_id", ""), form.get("client_secret", "")
+
+    async def token(request: web.Request) -> web.Response:
+        form = dict(await request.post())
+        if form.get("grant_type") != "client_credentials":
+            return web.json_response({"error": "unsupported_grant_type"}, status=400)
+        if credentials(request, form) != (RC_CLIENT_ID, RC_SECRET):
+            return web.json_response({"error": "invalid_client",
+                                      "error_description": "Client authentication failed"},
+                                     status=401)
+        issued = uuid.uuid4().hex
+        tokens.add(issued)
+        return web.json_response({"access_token": issued, "token_type": "bearer",
+                                  "expires_in": 3600})
+
+    def refused(request: web.Request) -> web.Response | None:
+        if request.headers.get("Authorization", "").removeprefix("Bearer ") in tokens:
+            return None
+        return web.json_response({"error": {"code": "UNAUTHORIZED", "message": "Unauthorized",
+                                            "details": {}}, "requestId": "req_x"}, status=401)
+
+    async def whoami(request: web.Request) -> web.Response:
+        if (answer := refused(request)) is not None:
+            return answer
+        return web.json_response({
+            "apiClientId": "cli_1", "apiClientName": "Independent", "apiClientStatus": "ACTIVE",
+            "capabilities": ["SMS"], "assignedNumbers": {"total": 1, "smsEnabledCount": 1,
+                                                         "mmsEnabledCount": 0},
+            "inboundWebhookConfigured": True, "deliveryWebhookConfigured": True})
+
+    async def numbers(request: web.Request) -> web.Response:
+        if (answer := refused(request)) is not None:
+            return answer
+        return web.json_response({"numbers": [{
+            "numberId": "num_1", "e164": "+12025550100", "status": "ACTIVE",
+            "campaignRegId": "C1", "smsEnabled": True, "mmsEnabled": False}]})
+
+    async def post_events(message_id: str) -> None:
+        import aiohttp
+
+        async with aiohttp.ClientSession() as session:
+            for sequence, kind in enumerate(("message.queued", "message.sent",
+                                             "message.delivery"), start=1):
+                body = json.dumps({"type": kind, "sequence": sequence,
+                                   "messageId": message_id, "status": kind[8:]}).encode()
+                stamp = str(int(time.time()))
+                digest = hmac.new(shape.webhook_secret.encode(), stamp.encode() + b"." + body,
+                                  hashlib.sha256).hexdigest()
+                await session.post(shape.webhook_url, data=body, headers={
+                    "Content-Type": "application/json", "X-RedCloud-Timestamp": stamp,
+                    "X-RedCloud-Signature": digest})
+
+    async def send(request: web.Request) -> web.Response:
+        if (answer := refused(request)) is not None:
+            return answer
+        body = await request.json()
+        message_id = "msg_" + uuid.uuid4().hex[:12]
+        if shape.webhook_url:
+            task = asyncio.ensure_future(post_events(message_id))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        return web.json_response({"results": [{"to": body["to"][0], "messageId": message_id,
+                                                "status": "QUEUED"}], "errors": []}, status=202)
+
+    app = web.Application()
+    app.router.add_post("/api/auth/token", token)
+    app.router.add_get("/api/core/whoami", whoami)
+    app.router.add_get("/api/core/numbers", numbers)
+    app.router.add_post("/api/core/messages/send", send)
     return app
 
 

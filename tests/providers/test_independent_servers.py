@@ -24,14 +24,19 @@ from tests.providers.independent import (
     CAMPAIGNS_KEY,
     ECD_CLIENT_ID,
     ECD_SECRET,
+    RC_CLIENT_ID,
+    RC_SECRET,
+    RC_WEBHOOK_SECRET,
     TEMPLATE_ID,
     TRK_KEY,
     Shape,
     ThreadedServer,
     campaigns_app,
     ecourtdate_app,
+    redcloud_app,
     trk_app,
 )
+from tests.providers.test_redcloud_shapes import free_port
 
 AUTOMATED = {StepStatus.PASS.value}
 
@@ -49,6 +54,33 @@ def statuses(report: dict) -> dict[str, str]:
 
 def step(report: dict, step_id: str) -> dict:
     return next(s for s in report["steps"] if s["id"] == step_id)
+
+
+# -- Red Cloud ----------------------------------------------------------------------------------
+
+RC_ENV = {"SWITCHBOARD_CLIENT_ID": RC_CLIENT_ID, "SWITCHBOARD_CLIENT_SECRET": RC_SECRET,
+          "SWITCHBOARD_WEBHOOK_SECRET": RC_WEBHOOK_SECRET}
+
+
+@pytest.mark.parametrize("webhook_secret", [RC_WEBHOOK_SECRET, "another-secret"],
+                         ids=["signed-right", "signed-wrong"])
+def test_red_cloud_with_top_level_message_ids_passes_or_names_the_signature(
+        capsys, monkeypatch, webhook_secret):
+    port = free_port()
+    shape = Shape(webhook_url=f"http://127.0.0.1:{port}/hooks", webhook_secret=webhook_secret)
+    with ThreadedServer(redcloud_app(shape)) as server:
+        code, report = check(capsys, monkeypatch, RC_ENV, "--provider", "redcloud",
+                             "--base-url", server.url, "--recipient", "+14155550123",
+                             "--webhook-port", str(port), "--webhook-wait", "30")
+    if webhook_secret == RC_WEBHOOK_SECRET:
+        assert set(statuses(report).values()) == AUTOMATED, report
+        assert code == 0
+    else:
+        webhook = step(report, "webhook")
+        assert webhook["status"] == "fail"
+        assert webhook["finding"]["title"] == \
+            "Webhooks arrived but their signature does not verify."
+        assert code == 1
 
 
 # -- eCourtDate --------------------------------------------------------------------------------
