@@ -17,7 +17,8 @@ from desktop import APP_NAME, __version__
 if TYPE_CHECKING:
     import argparse
 
-COMMANDS = ("check", "sandbox", "webhooks", "curl", "bundle", "providers")
+COMMANDS = ("check", "sandbox", "webhooks", "curl", "bundle", "providers", "run", "explain",
+            "import_", "collections")
 
 EXIT_OK = 0
 EXIT_FAILED = 1

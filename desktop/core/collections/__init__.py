@@ -1,0 +1,109 @@
+"""Collections: saved requests as plain-text files, imports from other tools, runs, exports.
+
+The window's sidebar tree, the Composer's Ctrl+S and the import dialog are
+views over this package; ``switchboard run``, ``import`` and ``collections``
+use it headless. No Qt here.
+
+- ``CollectionLibrary``: every collection (config dir, and folders opened from
+  anywhere, such as a git checkout); ``changed`` fires when the list changes.
+- ``Collection``: one folder; ``tree()`` reads it (unreadable files are listed in
+  ``problems``), ``save``/``save_spec``/``rename``/``duplicate``/``reorder``/``move``/
+  ``delete``/``restore`` change it, ``changed`` announces each ``Change``.
+- ``bind_to_session``: writes redacted with the active profile's secrets, its auth
+  header never stored; ``session_values`` and ``resolve``: a saved request ready to send.
+- ``preview_file`` → ``ImportPreview`` (what comes in, what is dropped), then
+  ``apply_to_collection`` / ``apply_environment``.
+- ``run_collection``: send a collection through a profile's client, outcome by outcome.
+- ``export_postman``: a collection as Postman Collection v2.1.
+
+Every file written goes through the redactor; see docs/collections.md.
+"""
+
+from desktop.core.collections.binding import bind_to_session, session_values
+from desktop.core.collections.files import CollectionFileError, CollectionMeta, FolderMeta
+from desktop.core.collections.importer import (
+    ImportResult,
+    apply_environment,
+    apply_to_collection,
+    detect,
+    offer_to_keychain,
+    preview_document,
+    preview_file,
+)
+from desktop.core.collections.library import CollectionLibrary, LibraryEntry
+from desktop.core.collections.loading import ImportFileError
+from desktop.core.collections.model import (
+    Auth,
+    Body,
+    BodyType,
+    Header,
+    Resolved,
+    SavedRequest,
+    from_spec,
+    resolve,
+)
+from desktop.core.collections.postman_export import export_postman, export_text
+from desktop.core.collections.preview import (
+    Dropped,
+    ImportedRequest,
+    ImportKind,
+    ImportPreview,
+    OfferedSecret,
+)
+from desktop.core.collections.runner import (
+    CollectionRun,
+    RequestOutcome,
+    changing_requests,
+    run_collection,
+    run_values,
+)
+from desktop.core.collections.safety import UnsafeWriteError
+from desktop.core.collections.store import Change, Collection, CollectionError, Deleted, SaveResult
+from desktop.core.collections.tree import CollectionTree, FolderNode, RequestNode
+
+__all__ = [
+    "Auth",
+    "Body",
+    "BodyType",
+    "Change",
+    "Collection",
+    "CollectionError",
+    "CollectionFileError",
+    "CollectionLibrary",
+    "CollectionMeta",
+    "CollectionRun",
+    "CollectionTree",
+    "Deleted",
+    "Dropped",
+    "FolderMeta",
+    "FolderNode",
+    "Header",
+    "ImportFileError",
+    "ImportKind",
+    "ImportPreview",
+    "ImportResult",
+    "ImportedRequest",
+    "LibraryEntry",
+    "OfferedSecret",
+    "RequestNode",
+    "RequestOutcome",
+    "Resolved",
+    "SaveResult",
+    "SavedRequest",
+    "UnsafeWriteError",
+    "apply_environment",
+    "apply_to_collection",
+    "bind_to_session",
+    "changing_requests",
+    "detect",
+    "export_postman",
+    "export_text",
+    "from_spec",
+    "offer_to_keychain",
+    "preview_document",
+    "preview_file",
+    "resolve",
+    "run_collection",
+    "run_values",
+    "session_values",
+]
