@@ -3,18 +3,32 @@
 Either a saved profile (`--profile NAME`, secrets from the keychain) or a
 provider and base URL with secrets from the environment
 (SWITCHBOARD_CLIENT_ID / _CLIENT_SECRET / _API_KEY / _WEBHOOK_SECRET).
-Exit 0 when no step failed, 1 when one did, 2 on usage errors.
+Exit 0 when no step failed, 1 when one did (or the check could not finish),
+2 on usage errors.
+
+Everything it prints, on stdout and stderr, and everything it logs, passes
+through the one redactor, which knows the profile's secrets and every
+access token acquired during the run: a server that echoes the client
+secret in an error body, or a base URL with a password in it, must not put
+either in a CI log.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import logging
+import math
 import os
-import sys
 from dataclasses import replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from desktop.core.checklist.report import RedactedOutput
+
+log = logging.getLogger(__name__)
 
 ENV_SECRETS = {
     "client_secret": "SWITCHBOARD_CLIENT_SECRET",
@@ -50,9 +64,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--set", dest="settings", metavar="NAME=VALUE", action="append",
                         default=[], help="a provider setting, e.g. --set send_from=num_123")
     parser.add_argument("--webhook-host", metavar="H", help="receiver address (default "
-                        "127.0.0.1)")
-    parser.add_argument("--webhook-port", metavar="N", type=int, help="receiver port "
+                        "127.0.0.1; any other than loopback needs --allow-all-interfaces)")
+    parser.add_argument("--webhook-port", metavar="N", type=int, help="receiver port, 1-65535 "
                         "(default: a free one)")
+    parser.add_argument("--allow-all-interfaces", action="store_true",
+                        help="required to bind the webhook receiver to an address other than "
+                        "loopback (e.g. 0.0.0.0)")
     parser.add_argument("--webhook-wait", metavar="SECONDS", type=float,
                         help="how long the webhook step waits (default: the provider's)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -67,14 +84,96 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.core.checklist.report import RedactedOutput
+
+    output = RedactedOutput({kind: os.environ.get(var) for kind, var in ENV_SECRETS.items()})
     try:
-        return asyncio.run(_check(args))
-    except UsageError as exc:
-        print(f"switchboard check: {exc}", file=sys.stderr)
+        _check_arguments(args)
+    except UsageError as exc:  # before any log or network: nothing to clean up
+        output.err(f"switchboard check: {exc}")
         return 2
-    except KeyboardInterrupt:
-        print("switchboard check: interrupted", file=sys.stderr)
-        return 130
+    from desktop.core.logsetup import command_logging
+
+    with command_logging(output.log_filter()) as log_path:
+        try:
+            return asyncio.run(_check(args, output))
+        except UsageError as exc:
+            output.err(f"switchboard check: {exc}")
+            return 2
+        except KeyboardInterrupt:
+            output.err("switchboard check: interrupted")
+            return 130
+        except Exception as exc:  # a traceback could quote a secret: one redacted line instead
+            log.exception("switchboard check could not finish")
+            where = f" (details in {log_path})" if log_path else ""
+            output.err(f"switchboard check: could not finish: {type(exc).__name__}: "
+                       f"{str(exc)[:300]}{where}")
+            return 1
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    """What can be judged before anything starts: a bundle that could never be written, a
+    port no receiver can have, an address that exposes the receiver without the opt-in."""
+    if args.webhook_wait is not None and not (math.isfinite(args.webhook_wait)
+                                              and args.webhook_wait > 0):
+        raise UsageError("--webhook-wait must be a positive number of seconds")
+    if args.webhook_port is not None and not 0 <= args.webhook_port <= 65535:
+        raise UsageError(f"--webhook-port must be between 1 and 65535 (0: a free one), not "
+                         f"{args.webhook_port}")
+    if args.webhook_host is not None:
+        from desktop.core.webhooks.receiver import is_loopback
+
+        host = args.webhook_host.strip()
+        if not host:
+            raise UsageError("--webhook-host is empty")
+        if not is_loopback(host) and not args.allow_all_interfaces:
+            raise UsageError(f"--webhook-host {host} exposes the webhook receiver beyond this "
+                             "computer: add --allow-all-interfaces to mean it")
+    if args.base_url:
+        _check_base_url(args.base_url)
+    if args.bundle is not None:
+        _check_bundle_path(args.bundle)
+
+
+def _check_base_url(url: str) -> None:
+    import httpx
+
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise UsageError(f"--base-url is not a valid URL: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UsageError("--base-url must be an http:// or https:// URL with a host")
+    try:
+        urlsplit(url).port  # noqa: B018 - raises for a port out of range
+    except ValueError as exc:
+        raise UsageError(f"--base-url is not a valid URL: {exc}") from None
+
+
+def _check_bundle_path(value: str) -> None:
+    """The bundle is written after the run: a path it cannot go to is said now, not then."""
+    import tempfile
+
+    if not value.strip():
+        raise UsageError("--bundle needs a file name, e.g. run.zip")
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise UsageError(f"--bundle {value}: is a folder; give a file name, e.g. "
+                         f"{path / 'run.zip'}")
+    folder = path.parent
+    if not folder.exists():
+        raise UsageError(f"--bundle {value}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise UsageError(f"--bundle {value}: {folder} is not a folder")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"--bundle {value}: the file exists and cannot be written")
+    try:  # the writer puts a temporary file next to the target, then renames it
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".switchboard-check-",
+                                         suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--bundle {value}: cannot write in {folder} "
+                         f"({exc.strerror or type(exc).__name__})") from None
 
 
 def _profile_and_secrets(args: argparse.Namespace) -> tuple[Any, Any, dict[str, str]]:
@@ -141,24 +240,27 @@ def _apply_overrides(profile: Any, args: argparse.Namespace) -> Any:
         settings["recipient"] = args.recipient
     webhook = profile.webhook
     if args.webhook_host or args.webhook_port is not None:
-        host = args.webhook_host or webhook.host
+        host = (args.webhook_host or "").strip() or webhook.host
         webhook = WebhookSettings(
             host=host, port=args.webhook_port if args.webhook_port is not None else webhook.port,
-            allow_all_interfaces=host not in ("127.0.0.1", "localhost", "::1"),
+            # the opt-in is the flag (checked up front), or the profile's own for its host
+            allow_all_interfaces=args.allow_all_interfaces or (
+                webhook.allow_all_interfaces and host == webhook.host),
             public_url=webhook.public_url, failure_status=webhook.failure_status)
     return replace(profile, settings=settings, webhook=webhook)
 
 
-async def _check(args: argparse.Namespace) -> int:
+async def _check(args: argparse.Namespace, output: RedactedOutput) -> int:
     from desktop.core.checklist.harness import build_engine, needs_receiver
     from desktop.core.checklist.model import RunFinished, StepFinished, StepStatus, StepWaiting
-    from desktop.core.checklist.report import finding_lines, run_json, step_line
+    from desktop.core.checklist.report import run_json
     from desktop.core.secrets import SecretKind
     from desktop.core.sessions import ProfileSession
 
-    if args.webhook_wait is not None and args.webhook_wait <= 0:
-        raise UsageError("--webhook-wait must be a positive number of seconds")
     profile, provider, secrets = _profile_and_secrets(args)
+    output.know(secrets, provider.secret_patterns)
+    if profile.base_url and not args.base_url:
+        _check_base_url(profile.base_url)
     if args.sandbox_fault and not (provider.sandbox and not args.base_url):
         raise UsageError("--sandbox-fault needs the built-in sandbox: --provider sandbox "
                          "without --base-url")
@@ -180,32 +282,33 @@ async def _check(args: argparse.Namespace) -> int:
         secrets.setdefault("client_secret", "")
         secrets["client_secret"] = secrets["client_secret"] or sandbox.config.client_secret
         secrets["webhook_secret"] = secrets.get("webhook_secret") or sandbox.config.webhook_secret
+        output.know(secrets, provider.secret_patterns)
     exchanges: list[Any] = []
     waiting_shown: set[str] = set()
-    out = sys.stdout
 
     async def confirm(request: Any) -> bool:
         if args.yes:
             return True
-        print(f"refusing to send a real message on {request.provider} {request.environment} "
-              f"to {request.recipient} from {request.sender} without --yes", file=sys.stderr)
+        output.err(f"refusing to send a real message on {request.provider} "
+                   f"{request.environment} to {request.recipient} from {request.sender} "
+                   "without --yes")
         return False
 
     session = ProfileSession(profile, provider,
                              lambda kind: secrets.get(SecretKind(kind).value) or None,
                              on_exchange=exchanges.append, journal_name="command-line")
+    session.secret_learned.connect(output.learn)
     try:
         receiver_url = None
         if needs_receiver(provider):
-            receiver_url = (await session.start_receiver()).url
+            receiver_url = await _start_receiver(session)
             if sandbox is not None and receiver_url:
                 sandbox.configure(webhook_url=receiver_url.rstrip("/") + "/webhooks")
         if not args.json:
             region = f" · {profile.region}" if profile.region else ""
-            print(f"{provider.name} · {profile.environment}{region} · {profile.base_url}",
-                  file=out)
+            output.out(f"{provider.name} · {profile.environment}{region} · {profile.base_url}")
             if receiver_url:
-                print(f"webhook receiver listening on {receiver_url}", file=out)
+                output.out(f"webhook receiver listening on {receiver_url}")
         engine = build_engine(session.client,
                               webhooks=session.correlator() if receiver_url else None,
                               confirm=confirm, webhook_timeout=args.webhook_wait)
@@ -215,14 +318,10 @@ async def _check(args: argparse.Namespace) -> int:
                 key = f"{event.result.step.id}:{event.reason.split(':')[0]}"
                 if key not in waiting_shown:
                     waiting_shown.add(key)
-                    print(f"  … {event.reason}", file=sys.stderr)
+                    output.err(f"  … {event.reason}")
             elif isinstance(event, StepFinished) and not args.json:
-                print(step_line(event.result), file=out, flush=True)
-                finding = event.result.finding
-                if finding is not None and event.result.status in (StepStatus.FAIL,
-                                                                   StepStatus.WARN):
-                    print("\n".join(finding_lines(finding, said=event.result.summary)),
-                          file=out, flush=True)
+                output.out_step(event.result, with_finding=event.result.status in (
+                    StepStatus.FAIL, StepStatus.WARN))
             elif isinstance(event, RunFinished):
                 run = event.run
         assert run is not None
@@ -232,14 +331,36 @@ async def _check(args: argparse.Namespace) -> int:
             path = await write_run_bundle(args.bundle, run, exchanges, session, profile,
                                           provider, secrets)
             if not args.json:
-                print(f"bundle written to {path}", file=out)
+                output.out(f"bundle written to {path}")
     finally:
         await session.aclose()
         if sandbox is not None:
             await sandbox.stop()
     if args.json:
-        print(json.dumps(run_json(run), indent=2, ensure_ascii=False), file=out)
+        output.out_json(run_json(run))
     else:
-        print("ok: no step failed" if run.ok else f"failed at step “{run.failed.step.id}”",
-              file=out)
+        output.out("ok: no step failed" if run.ok else
+                   f"failed at step “{run.failed.step.id}”")
     return 0 if run.ok else 1
+
+
+async def _start_receiver(session: Any) -> str | None:
+    """The receiver listens before the run; an address it cannot have is a usage error."""
+    settings = session.profile.webhook
+    try:
+        return (await session.start_receiver()).url
+    except ValueError as exc:
+        raise UsageError(f"the webhook receiver cannot listen: {exc}") from None
+    except OSError as exc:
+        where = f"{settings.host}:{settings.port}" if settings.port else settings.host
+        reason = ("the port is already in use" if _in_use(exc)
+                  else exc.strerror or str(exc) or type(exc).__name__)
+        raise UsageError(f"the webhook receiver cannot listen on {where}: {reason} "
+                         "(--webhook-host/--webhook-port)") from None
+
+
+def _in_use(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or \
+        "in use" in str(exc).lower()

@@ -23,7 +23,6 @@ from desktop.core.client.spec import RequestSpec
 from desktop.core.exchange import Exchange, Headers, RequestRecord, header_value
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import AuthType, Provider, RequestTemplate
-from desktop.core.secrets import SecretKind
 from desktop.core.templates import profile_values, render_request
 
 if TYPE_CHECKING:
@@ -187,11 +186,5 @@ def status_text(status: int, reason: str = "") -> str:
 
 
 def redactor_for(session: ProfileSession) -> Redactor:
-    """A redactor that knows this profile's secrets and its current access token."""
-    from desktop.core.redact import Redactor
-
-    secrets: dict[str, str | None] = {kind.value: session.secret(kind) for kind in SecretKind}
-    token = getattr(session.client.auth, "token", None)
-    if isinstance(token, str) and token:
-        secrets["access_token"] = token
-    return Redactor(secrets=secrets, patterns=session.provider.secret_patterns)
+    """A redactor that knows this profile's secrets and every access token it was issued."""
+    return session.redactor()

@@ -9,12 +9,12 @@ It holds what went over the wire, not what the user typed: headers as sent
 from __future__ import annotations
 
 import itertools
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from desktop.core.client.jsonload import loads_bounded
 from desktop.core.finding import Finding, worst
 
 if TYPE_CHECKING:
@@ -82,7 +82,8 @@ class ResponseRecord:
         if not self.body or self.truncated:
             return None
         try:
-            return json.loads(self.body)
+            # Bounded nesting: a 100,000-deep body is text, not a RecursionError later.
+            return loads_bounded(self.body)
         except (ValueError, UnicodeDecodeError):
             return None
 

@@ -52,6 +52,9 @@ class ProfileSession:
         self._webhook_settings_changed = False
         self._bound_all = False
         self._last_token: str | None = None
+        self._tokens: dict[str, None] = {}
+        """Every access token this session's clients were issued (refreshes included), in order:
+        each stays a known secret of ``redactor()`` after it is replaced."""
         self.last_run: ChecklistRun | None = None
         """The latest checklist run of this profile (the bundle and the summary read it)."""
         self.secret_learned: Event[str] = Event()
@@ -70,23 +73,37 @@ class ProfileSession:
 
         return ProfileClient(self.profile, self.provider, self._secrets,
                              on_exchange=self._recorded, options=self.options,
-                             transport=self._transport)
+                             transport=self._transport, on_token=self._token_acquired)
+
+    def _token_acquired(self, token: str) -> None:
+        """Told the moment a token is accepted, before any later answer can echo it back."""
+        if token and token not in self._tokens:
+            self._last_token = token
+            self._tokens[token] = None
+            self.secret_learned.emit(token)
 
     def redactor(self, *, mask_phones: bool = True) -> Redactor:
         """The one redactor, primed with everything secret this profile has used."""
         from desktop.core.redact import Redactor
 
         secrets: dict[str, str | None] = {kind.value: self.secret(kind) for kind in SecretKind}
+        self._learn_token()
+        redactor = Redactor(secrets, self.provider.secret_patterns, mask_phones=mask_phones)
+        for token in self._tokens:
+            redactor.add_secret(token, "access_token")
+        return redactor
+
+    def _learn_token(self) -> None:
+        """Remember the client's current token (a token is set after its own Exchange is
+        recorded, so it is seen by the next Exchange, ``redactor()`` or ``rebind``)."""
         token = getattr(self.client.auth, "token", None)
-        if token:
-            secrets["access_token"] = token
-        return Redactor(secrets, self.provider.secret_patterns, mask_phones=mask_phones)
+        if isinstance(token, str) and token and token != self._last_token:
+            self._last_token = token
+            self._tokens[token] = None
+            self.secret_learned.emit(token)
 
     def _recorded(self, exchange: Exchange) -> None:
-        token = getattr(self.client.auth, "token", None)
-        if token and token != self._last_token:
-            self._last_token = token
-            self.secret_learned.emit(token)
+        self._learn_token()
         if exchange.ratelimit is not None:
             self.ratelimits.append(exchange.ratelimit)
         if self._on_exchange is not None:
@@ -161,6 +178,7 @@ class ProfileSession:
         """The profile was edited: a new client now (the old token may be for other
         credentials). Returns the old client, for the caller to close when it can."""
         self._webhook_settings_changed |= profile.webhook != self.profile.webhook
+        self._learn_token()
         self.profile, self.provider = profile, provider
         old, self.client = self.client, self._new_client()
         return old

@@ -29,6 +29,7 @@ from desktop.core.checklist.model import (
 )
 from desktop.core.client.auth import MissingCredentialsError, TokenError
 from desktop.core.client.client import ProfileClient
+from desktop.core.client.findings import token_failure_findings
 from desktop.core.client.spec import RequestSpec
 from desktop.core.diagnosis import explain_context, synthetic_context
 from desktop.core.exchange import Exchange
@@ -199,8 +200,15 @@ class ChecklistEngine:
             result.status = StepStatus.PASS
             result.summary = "Nothing to send for this authentication scheme."
             return
-        async for waiting in self._request(index, result, run):
-            yield waiting
+        try:
+            async for waiting in self._request(index, result, run):
+                yield waiting
+        except TokenError as exc:  # no token, so nothing was sent: a finding, not a traceback
+            result.status = StepStatus.FAIL
+            result.exchanges += [exc.exchange] if exc.exchange is not None else []
+            result.findings = token_failure_findings(exc)
+            result.finding = result.findings[0]
+            result.summary = result.finding.title
 
     # -- step kinds ---------------------------------------------------------------------------
 

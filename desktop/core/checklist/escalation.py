@@ -58,7 +58,7 @@ def _request_shape(exchange: Exchange) -> Any:
             pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
             return payload_shape(dict(pairs))
         return payload_shape(json.loads(body))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON, or nested too deep
         return f"{len(body)} bytes of {content_type or 'unknown content'}"
 
 

@@ -2,6 +2,8 @@
 
 The document is ``{status, headers, json, text, vars}`` (header names in
 lower case, ``vars`` the run's values so far), the same for every provider.
+Its ``json`` is nesting-bounded (``ResponseRecord.json``): JMESPath walks it
+recursively, so a hostile body nested 100,000 deep is text here, not JSON.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def check(expectations: tuple[Expectation, ...], document: dict[str, Any],
             error = None
         except (TemplateError, jmespath.exceptions.JMESPathError) as exc:
             held, error = False, str(exc)
+        except RecursionError:  # response bodies are depth-bounded; vars or an expression
+            held, error = False, "the document or expression is nested too deeply"
         if not held:
             unmet.append(Unmet(expectation, fill(expectation.says, values), error))
     return unmet
@@ -84,6 +88,9 @@ def extract(pairs: tuple[tuple[str, str], ...], document: dict[str, Any],
             value = search(render_expression(expression, seen), {**document, "vars": seen})
         except (TemplateError, jmespath.exceptions.JMESPathError) as exc:
             problems.append(f"{name}: {exc}")
+            continue
+        except RecursionError:
+            problems.append(f"{name}: nested too deeply to evaluate")
             continue
         if value is not None:
             found[name] = value

@@ -4,6 +4,11 @@ The OAuth2 flow is the provider docs' advice in code: acquire a token on
 first use, cache it with its expiry, and on a 401 get one fresh token and
 retry once. It knows whether the token on a request was just acquired, so
 a 401 with a fresh token is diagnosed differently from one with an old one.
+
+Token requests are not sent through the request being authorised: the flow
+hands them to ``send_token`` (the ProfileClient's), which never follows a
+redirect. A 307 would otherwise re-post the client secret to wherever it
+points; a token endpoint that redirects is reported instead.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ import asyncio
 import base64
 import json
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -21,12 +27,22 @@ import httpx
 from desktop.core.client.recording import (
     EXT_AUTH_HEADERS,
     EXT_AUTH_ORIGIN,
+    EXT_COLLECT,
     EXT_MAX_BODY,
+    EXT_SEND_DEADLINE,
+    EXT_STEP,
+    EXT_TOKEN_COLLECT,
     EXT_TOKEN_FRESH,
+    EXT_TOKEN_URL,
     origin_of,
 )
 
+if TYPE_CHECKING:
+    from desktop.core.exchange import Exchange
+
 SecretGetter = Callable[[], str | None]
+TokenSender = Callable[[httpx.Request], Awaitable[httpx.Response]]
+"""Sends one token request as it is (never following a redirect); returns the read response."""
 FRESH_SECONDS = 60.0
 """A token younger than this counts as freshly acquired."""
 EXPIRY_MARGIN = 30.0
@@ -98,6 +114,12 @@ class TokenError(Exception):
     def __init__(self, message: str, response: httpx.Response | None = None) -> None:
         super().__init__(message)
         self.response = response
+        self.exchange: Exchange | None = None
+        """The token request's Exchange, when it reached the wire (set by the client)."""
+
+
+class TokenRedirectError(TokenError):
+    """The token endpoint answered with a redirect; credentials are not sent after it."""
 
 
 def _stated_lifetime(value: object) -> float | None:
@@ -155,8 +177,16 @@ class OAuth2ClientCredentials(httpx.Auth):
         default_lifetime: float | None = None,
         scope: str = "",
         clock: Callable[[], float] = time.time,
+        send_token: TokenSender | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> None:
+        """``send_token`` sends token requests (the ProfileClient's, which follows no
+        redirect); without it they are yielded to httpx like any request, where the
+        RecordingTransport still refuses a redirect hop. ``on_token`` learns each new
+        access token the moment it is accepted (the redactor must know it)."""
         self.token_url = token_url
+        self._send_token = send_token
+        self._on_token = on_token
         self._client_id = client_id
         self._client_secret = client_secret
         self.body = body
@@ -209,6 +239,7 @@ class OAuth2ClientCredentials(httpx.Auth):
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         request = httpx.Request("POST", self.token_url, headers=headers, content=content)
         request.extensions[EXT_MAX_BODY] = TOKEN_BODY_LIMIT
+        request.extensions[EXT_TOKEN_URL] = str(request.url)  # and no other URL, ever
         if self.credentials == "basic":
             _mark(request, "Authorization", self._origin)
         return request
@@ -238,6 +269,48 @@ class OAuth2ClientCredentials(httpx.Auth):
             token_type=str(data.get("token_type") or "bearer"),
             documented_lifetime=self.default_lifetime)
 
+    async def fetch_token(self, request: httpx.Request) -> TokenState:
+        """Send a token request through ``send_token`` and take its token; raises TokenError.
+
+        A redirect is refused with TokenRedirectError, whatever its status and target.
+        """
+        if self._send_token is None:
+            raise TokenError("No token sender: this flow yields its token requests.")
+        response = await self._send_token(request)
+        try:
+            self.refuse_redirect(response)
+            await self.accept_token_response(response)
+        finally:
+            await response.aclose()
+        self._learned()
+        assert self.state is not None
+        return self.state
+
+    def refuse_redirect(self, response: httpx.Response) -> None:
+        """Raise TokenRedirectError for a 3xx: the credentials stay where they were sent."""
+        if 300 <= response.status_code < 400:
+            from desktop.core.client.findings import token_redirect
+
+            finding = token_redirect(str(response.request.url), response.headers.get("Location"),
+                                     response.status_code)
+            raise TokenRedirectError(finding.title, response)
+
+    def _learned(self) -> None:
+        if self._on_token is not None and self._token:
+            self._on_token(self._token)
+
+    def _token_request_for(self, request: httpx.Request) -> httpx.Request:
+        """A token request made on behalf of ``request``: same step, same overall deadline,
+        its Exchanges handed to whoever collects that request's token exchanges."""
+        token_request = self.build_token_request()
+        for key in (EXT_STEP, EXT_SEND_DEADLINE):
+            if key in request.extensions:
+                token_request.extensions[key] = request.extensions[key]
+        collect = request.extensions.get(EXT_TOKEN_COLLECT)
+        if collect is not None:
+            token_request.extensions[EXT_COLLECT] = collect
+        return token_request
+
     # -- the flow -------------------------------------------------------------------------------
 
     def _authorise(self, request: httpx.Request) -> None:
@@ -252,8 +325,13 @@ class OAuth2ClientCredentials(httpx.Auth):
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         async with self._lock:
             if not self._usable():
-                token_response = yield self.build_token_request()
-                await self.accept_token_response(token_response)
+                if self._send_token is not None:
+                    await self.fetch_token(self._token_request_for(request))
+                else:
+                    token_response = yield self._token_request_for(request)
+                    self.refuse_redirect(token_response)
+                    await self.accept_token_response(token_response)
+                    self._learned()
         self._authorise(request)
         response = yield request
         if response.status_code != 401:
@@ -261,8 +339,13 @@ class OAuth2ClientCredentials(httpx.Auth):
         # One fresh token and one retry, as the provider docs ask; never a loop.
         await response.aread()
         async with self._lock:
-            token_response = yield self.build_token_request()
-            await self.accept_token_response(token_response)
+            if self._send_token is not None:
+                await self.fetch_token(self._token_request_for(request))
+            else:
+                token_response = yield self._token_request_for(request)
+                self.refuse_redirect(token_response)
+                await self.accept_token_response(token_response)
+                self._learned()
         self._authorise(request)
         yield request
 

@@ -4,6 +4,12 @@ It owns an ``httpx.AsyncClient`` whose transport is injectable (tests pass
 ``httpx.MockTransport`` or talk to the loopback sandbox) and wrapped by the
 RecordingTransport, so every request on the wire becomes an Exchange that
 is diagnosed and handed to the history. No other code opens connections.
+
+Every exchange has a deadline (``ClientOptions.deadline``, shorter for token
+requests), and every send an overall one (``total_timeout``): a server that
+keeps a connection open and drips its answer ends in an Exchange with a
+transport error and a finding, never a hang. A token that cannot be had is
+a finding too: on the 401 that needed a fresh one, or on the token request.
 """
 
 from __future__ import annotations
@@ -16,9 +22,19 @@ from dataclasses import dataclass
 import httpx
 
 from desktop import __version__
+from desktop.core.client import findings
 from desktop.core.client.auth import ApiKeyAuth, OAuth2ClientCredentials, TokenError, TokenState
 from desktop.core.client.body import DEFAULT_BODY_CAP
-from desktop.core.client.recording import EXT_COLLECT, EXT_STEP, RecordingTransport
+from desktop.core.client.jsonload import MAX_JSON_DEPTH, too_deep
+from desktop.core.client.recording import (
+    EXT_COLLECT,
+    EXT_DEADLINE,
+    EXT_SEND_DEADLINE,
+    EXT_STEP,
+    EXT_TOKEN_COLLECT,
+    Deadline,
+    RecordingTransport,
+)
 from desktop.core.client.response_facts import find_request_id, sample_for
 from desktop.core.client.spec import RequestSpec, join_url
 from desktop.core.diagnosis import explain, nothing_to_explain
@@ -32,14 +48,24 @@ log = logging.getLogger(__name__)
 
 SecretLookup = Callable[[SecretKind], str | None]
 USER_AGENT = f"Switchboard/{__version__}"
+_BACKSTOP_GRACE = 5.0
+"""Seconds past ``total_timeout`` before the send itself is cut (the transport ends first)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ClientOptions:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    """Longest silence between two bytes (httpx's); a dripping server never trips it."""
+    deadline: float = 60.0
+    """Longest one exchange may take, connect to last body byte; each redirect hop and the
+    401 retry get their own. Past it: a transport error and a ``client.deadline`` finding."""
+    token_deadline: float = 30.0
+    """The same for token requests: a token endpoint answers in well under a second, and a
+    send waits on it before it can even start."""
     total_timeout: float = 120.0
-    """A response body still arriving after this long is cut off (endless streams)."""
+    """Longest one send may take in all (token, redirect hops, the 401 retry): an endless
+    body is cut off here at the latest."""
     body_cap: int = DEFAULT_BODY_CAP
     verify_tls: bool = True
     follow_redirects: bool = True
@@ -59,8 +85,11 @@ class ProfileClient:
         on_exchange: Callable[[Exchange], None] | None = None,
         options: ClientOptions | None = None,
         enrich: Callable[[Exchange], None] | None = None,
+        on_token: Callable[[str], None] | None = None,
     ) -> None:
+        """``on_token`` hears each access token as soon as it is acquired (for redactors)."""
         self.profile = profile
+        self._on_token = on_token
         self.provider = provider
         self._secrets = secrets
         self.options = options or ClientOptions()
@@ -103,6 +132,8 @@ class ProfileClient:
                 credentials=self.profile.settings.get("auth_credentials") or auth.credentials,
                 default_lifetime=auth.lifetime,
                 scope=auth.scope,
+                send_token=self._send_token_request,
+                on_token=self._token_acquired,
             )
         if auth.type is AuthType.API_KEY:
             return ApiKeyAuth(auth.header, lambda: self._secrets(SecretKind.API_KEY), auth.prefix)
@@ -140,24 +171,47 @@ class ProfileClient:
     async def acquire_token(
         self, *, step: str | None = None, collect: Callable[[Exchange], None] | None = None
     ) -> TokenState:
-        """Request a new token now (the checklist's token step); raises TokenError."""
+        """Request a new token now (the checklist's token step); raises TokenError, whose
+        ``exchange`` is the token request's when it reached the wire."""
         if not isinstance(self.auth, OAuth2ClientCredentials):
             raise TokenError("This provider does not use OAuth2 tokens.")
-        request = self.auth.build_token_request()
+        try:
+            request = self.auth.build_token_request()
+        except httpx.InvalidURL as exc:
+            raise TokenError(f"The token URL is not valid: {exc}") from None
+        seen: list[Exchange] = []
+
+        def keep(exchange: Exchange) -> None:
+            seen.append(exchange)
+            if collect is not None:
+                collect(exchange)
+
         if step:
             request.extensions[EXT_STEP] = step
-        if collect is not None:
-            request.extensions[EXT_COLLECT] = collect
+        request.extensions[EXT_COLLECT] = keep
+        total = self.options.total_timeout
+        request.extensions[EXT_SEND_DEADLINE] = Deadline(
+            asyncio.get_running_loop().time() + total, total)
         try:
-            response = await self._http.send(request, auth=None, follow_redirects=False)
+            return await self.auth.fetch_token(request)
+        except TokenError as exc:
+            exc.exchange = seen[-1] if seen else None
+            raise
+
+    async def _send_token_request(self, request: httpx.Request) -> httpx.Response:
+        """One token request, read whole, within the token deadline; never follows a redirect
+        (its body or Authorization header holds the client secret)."""
+        request.extensions.setdefault(EXT_DEADLINE, self.options.token_deadline)
+        try:
+            return await self._http.send(request, auth=None, follow_redirects=False)
+        except httpx.TimeoutException as exc:
+            raise TokenError(f"The token endpoint did not answer in time: {exc}") from exc
         except httpx.TransportError as exc:
             raise TokenError(f"The token endpoint could not be reached: {exc}") from exc
-        try:
-            await self.auth.accept_token_response(response)
-        finally:
-            await response.aclose()
-        assert self.auth.state is not None
-        return self.auth.state
+
+    def _token_acquired(self, token: str) -> None:
+        if self._on_token is not None:
+            self._on_token(token)
 
     # -- sending --------------------------------------------------------------------------------
 
@@ -167,10 +221,14 @@ class ProfileClient:
     async def send(self, spec: RequestSpec, *, step: str | None = None) -> Exchange:
         """Send one request; returns the final Exchange (after any token, retry or redirect).
 
-        Raises TokenError when a token could not be acquired (the request was
-        not sent; the token Exchange is in the history). A transport failure
-        is not raised: it is the returned Exchange's ``error``. Time spent
-        waiting for one of ``max_in_flight`` slots is not part of any timeout.
+        Raises TokenError when a token could not be acquired before the request
+        went out (the request was not sent; the token Exchange is in the history
+        and in the error's ``exchange``). When the request went out, got a 401,
+        and the fresh token could not be had, the 401 is returned with a
+        ``client.token_refresh_failed`` finding first. A transport failure or a
+        deadline is not raised: it is the returned Exchange's ``error``. Time
+        spent waiting for one of ``max_in_flight`` slots is not part of any
+        timeout.
         """
         async with self._slots:
             return await self._send(spec, step)
@@ -180,12 +238,19 @@ class ProfileClient:
                                            content=spec.body or None)
         if step:
             request.extensions[EXT_STEP] = step
+        total = self.options.total_timeout
+        request.extensions[EXT_DEADLINE] = self.options.deadline
+        request.extensions[EXT_SEND_DEADLINE] = Deadline(
+            asyncio.get_running_loop().time() + total, total)
         collected: list[Exchange] = []
+        tokens: list[Exchange] = []
         # Redirect hops and the 401 retry carry the same extensions: all land here.
         request.extensions[EXT_COLLECT] = collected.append
+        request.extensions[EXT_TOKEN_COLLECT] = tokens.append
         auth = self.auth if spec.attach_auth else None
         try:
-            async with asyncio.timeout(self.options.total_timeout):
+            # The transport ends every exchange at its deadline; this is the backstop.
+            async with asyncio.timeout(total + _BACKSTOP_GRACE):
                 response = await self._http.send(request, auth=auth, stream=True)
                 try:
                     async for _chunk in response.aiter_raw():
@@ -195,14 +260,20 @@ class ProfileClient:
         except TimeoutError:
             if collected and collected[-1].response is not None:
                 collected[-1].response.incomplete = (
-                    f"the response did not end within {self.options.total_timeout:g} s; "
-                    "the rest was not read")
-        except (httpx.TransportError, httpx.TooManyRedirects) as exc:
+                    f"the response did not end within {total:g} s; the rest was not read")
+        except (httpx.TransportError, httpx.TooManyRedirects):
+            pass  # recorded: the last Exchange carries the error and its finding
+        except TokenError as exc:
+            exc.exchange = tokens[-1] if tokens else None
             if not collected:
-                # Only the token request reached the wire (it is in the history): the
-                # request itself was never sent.
-                raise TokenError(f"The token endpoint could not be reached: {exc}") from exc
+                raise  # the request itself was never sent
+            # It went out, got a 401, and the fresh token could not be had: say so on it.
+            collected[-1].findings.insert(0, findings.token_refresh_failed(str(exc)))
         if not collected:
+            if tokens:
+                error = TokenError(f"The token request did not end: {tokens[-1].summary}")
+                error.exchange = tokens[-1]
+                raise error
             raise RuntimeError(f"{spec.method} {spec.url} produced no exchange")
         return collected[-1]
 
@@ -212,7 +283,23 @@ class ProfileClient:
             self._on_exchange(exchange)
 
     def _finish(self, exchange: Exchange) -> None:
-        """Request id, rate-limit sample and findings, once the body is in."""
+        """Request id, rate-limit sample and findings, once the body is in.
+
+        Whatever the answer, this must not raise: it runs inside the transport, and an
+        error here would lose the Exchange. A rule that fails is said in a finding.
+        """
+        try:
+            self._diagnose(exchange)
+        except Exception as exc:
+            log.warning("diagnosing %s failed: %s: %s", exchange.summary, type(exc).__name__,
+                        exc)
+            exchange.findings.append(findings.diagnosis_failed(exc))
+
+    def _diagnose(self, exchange: Exchange) -> None:
+        response = exchange.response
+        if response is not None and response.body and not response.truncated \
+                and response.body.lstrip()[:1] in (b"[", b"{") and too_deep(response.body):
+            exchange.findings.append(findings.json_too_deep(MAX_JSON_DEPTH))
         exchange.request_id = find_request_id(exchange, self.provider)
         exchange.ratelimit = sample_for(exchange, self.provider)
         if self._enrich is not None:

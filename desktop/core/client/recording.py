@@ -3,16 +3,27 @@
 Token requests, 401 retries and redirect hops are all recorded because they
 all reach the transport. It is also where credentials are kept from
 leaving for another origin: the auth flow names the headers it added and
-the origin they belong to; a request to any other origin loses them.
+the origin they belong to; a request to any other origin loses them. A token
+request (its body holds the client secret) goes to its own URL only: a
+redirect hop of it is refused outright.
+
+And it is where every exchange gets its deadline: httpx's read timeout
+restarts with each byte, so a server that drips one byte every few seconds
+would hold a request forever. The deadline covers connecting, sending, the
+headers and the body; past it the exchange ends with a transport error and
+a finding that says so.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
 import httpx
 
+from desktop.core.client import findings
 from desktop.core.client.body import DEFAULT_BODY_CAP, CappedBuffer, Decoded, decode_content
 from desktop.core.client.timing import PhaseClock
 from desktop.core.exchange import (
@@ -22,7 +33,6 @@ from desktop.core.exchange import (
     ResponseRecord,
     TransportError,
 )
-from desktop.core.finding import Finding, Severity
 
 EXT_AUTH_HEADERS = "switchboard.auth_headers"
 EXT_AUTH_ORIGIN = "switchboard.auth_origin"
@@ -32,6 +42,38 @@ EXT_MAX_BODY = "switchboard.max_body"
 """A hard limit: a body longer than this is an error (token responses), not just capped."""
 EXT_COLLECT = "switchboard.collect"
 """A callable the sender passes to receive the Exchanges its request produced."""
+EXT_TOKEN_COLLECT = "switchboard.token_collect"
+"""A callable that receives the Exchanges of token requests made for this request."""
+EXT_DEADLINE = "switchboard.deadline"
+"""Seconds one exchange may take, connect to last body byte (each hop and retry anew)."""
+EXT_SEND_DEADLINE = "switchboard.send_deadline"
+"""A Deadline by which the whole send (token, hops, retry) must be over."""
+EXT_TOKEN_URL = "switchboard.token_url"
+"""Marks a token request: it may go to exactly this URL and nowhere else."""
+
+
+class CredentialsRefused(httpx.TransportError):
+    """A token request was about to leave for a URL other than the token endpoint's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    when: float
+    """Event-loop time."""
+    seconds: float
+    """What the user is told: the deadline that applied, in seconds."""
+
+    @staticmethod
+    def for_request(request: httpx.Request) -> Deadline | None:
+        """The earlier of the exchange's own deadline and its send's overall one."""
+        seconds = request.extensions.get(EXT_DEADLINE)
+        overall: Deadline | None = request.extensions.get(EXT_SEND_DEADLINE)
+        own = None
+        if seconds is not None:
+            own = Deadline(asyncio.get_running_loop().time() + seconds, float(seconds))
+        if own is None or (overall is not None and overall.when < own.when):
+            return overall
+        return own
 
 
 def origin_of(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -90,31 +132,61 @@ def _headers(headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
 class _CapturingStream(httpx.AsyncByteStream):
     """Passes the body on while keeping the first ``cap`` bytes for the Exchange."""
 
-    def __init__(self, inner: httpx.AsyncByteStream, on_done: Callable[[CappedBuffer,
-                 str | None], None], cap: int, hard_limit: int | None = None) -> None:
+    def __init__(self, inner: httpx.AsyncByteStream,
+                 on_done: Callable[[CappedBuffer, str | None, TransportError | None], None],
+                 cap: int, hard_limit: int | None = None,
+                 deadline: Deadline | None = None) -> None:
         self._inner = inner
         self._on_done = on_done
         self._buffer = CappedBuffer(cap)
         self._finished = False
         self._hard_limit = hard_limit
+        self._deadline = deadline
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = self._inner.__aiter__()
         try:
-            async for chunk in self._inner:
+            while True:
+                try:
+                    chunk = await self._next(chunks)
+                except StopAsyncIteration:
+                    break
                 self._buffer.feed(chunk)
                 if self._hard_limit is not None and self._buffer.seen > self._hard_limit:
                     raise httpx.ReadError(f"the body exceeds {self._hard_limit:,} bytes, far "
                                           "more than this endpoint should send")
                 yield chunk
+        except _BodyLateError as late:
+            seconds = late.deadline.seconds
+            self._finish(f"the response did not end within {seconds:g} s; the rest was not "
+                         "read", TransportError(ErrorKind.READ_TIMEOUT, _late_message(seconds)))
+            raise httpx.ReadTimeout(_late_message(seconds)) from None
         except httpx.TransportError as exc:
             self._finish(f"the body was cut short: {exc or type(exc).__name__}")
             raise
         self._finish(None)
 
-    def _finish(self, problem: str | None) -> None:
+    async def _next(self, chunks: AsyncIterator[bytes]) -> bytes:
+        """The next chunk, within the exchange's deadline (each chunk would restart a
+        read timeout; the deadline does not move)."""
+        if self._deadline is None:
+            return await chunks.__anext__()
+        if asyncio.get_running_loop().time() >= self._deadline.when:
+            # A body that streams without pause may never wait, so never be cancelled.
+            raise _BodyLateError(self._deadline)
+        timeout = asyncio.timeout_at(self._deadline.when)
+        try:
+            async with timeout:
+                return await chunks.__anext__()
+        except TimeoutError:
+            if timeout.expired():
+                raise _BodyLateError(self._deadline) from None
+            raise
+
+    def _finish(self, problem: str | None, error: TransportError | None = None) -> None:
         if not self._finished:
             self._finished = True
-            self._on_done(self._buffer, problem)
+            self._on_done(self._buffer, problem, error)
 
     async def aclose(self) -> None:
         self._finish("the body was not read to the end")
@@ -143,6 +215,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         withheld = self._withhold_foreign_credentials(request)
+        deadline = Deadline.for_request(request)
         clock = PhaseClock(request.extensions.get("trace"))
         request.extensions["trace"] = clock.trace
         record = RequestRecord(
@@ -159,9 +232,35 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             token_fresh=request.extensions.get(EXT_TOKEN_FRESH),
         )
         if withheld:
-            exchange.findings.append(_withheld_finding(withheld, request.url))
+            exchange.findings.append(findings.credentials_withheld(withheld, request.url.host))
+        token_url = request.extensions.get(EXT_TOKEN_URL)
+        if token_url is not None and str(request.url) != token_url:
+            # A redirect hop of a token request: its body carries the client secret.
+            exchange.findings.append(findings.token_redirect(token_url, str(request.url)))
+            exchange.error = TransportError(ErrorKind.INVALID_REQUEST,
+                                            "not sent: a token request goes to the token "
+                                            "endpoint only")
+            self._emit(request, exchange)
+            raise CredentialsRefused(exchange.error.message, request=request)
         try:
-            response = await self._inner.handle_async_request(request)
+            if deadline is None:
+                response = await self._inner.handle_async_request(request)
+            else:
+                response = await self._within(deadline, request)
+        except _HeadersLateError as late:
+            seconds = late.deadline.seconds
+            connected = clock.connected()
+            kind = ErrorKind.READ_TIMEOUT if connected else ErrorKind.CONNECT_TIMEOUT
+            message = (_late_message(seconds) if connected else
+                       f"could not connect within {seconds:g} s (the overall deadline)")
+            exchange.error = TransportError(kind, message)
+            exchange.timings = clock.timings(time.perf_counter())
+            if connected:
+                exchange.findings.append(findings.deadline_exceeded(
+                    str(request.url), seconds, phase="no complete status line and headers"))
+            self._emit(request, exchange)
+            error_type = httpx.ReadTimeout if connected else httpx.ConnectTimeout
+            raise error_type(message, request=request) from None
         except httpx.TransportError as exc:
             exchange.error = TransportError(classify(exc), str(exc) or type(exc).__name__)
             exchange.timings = clock.timings(time.perf_counter())
@@ -180,9 +279,13 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             headers=_headers(response.headers),
         )
         exchange.response = response_record
+        if token_url is not None and 300 <= response.status_code < 400:
+            exchange.findings.append(findings.token_redirect(
+                token_url, response.headers.get("Location"), response.status_code))
         cap = self._body_cap
 
-        def done(buffer: CappedBuffer, problem: str | None) -> None:
+        def done(buffer: CappedBuffer, problem: str | None,
+                 error: TransportError | None) -> None:
             decoded = Decoded(buffer.value())
             if not buffer.truncated:
                 decoded = decode_content(decoded.body, response.headers.get("Content-Encoding"),
@@ -192,6 +295,12 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             response_record.truncated = buffer.truncated or decoded.overflow
             response_record.incomplete = problem or decoded.problem
             exchange.timings = clock.timings(time.perf_counter())
+            if error is not None:
+                exchange.error = error
+                exchange.findings.append(findings.deadline_exceeded(
+                    str(request.url), deadline.seconds if deadline else 0.0,
+                    phase=f"HTTP {response.status_code}, {buffer.seen:,} body bytes received, "
+                          "then no end"))
             self._emit(request, exchange)
 
         assert isinstance(response.stream, httpx.AsyncByteStream)
@@ -199,10 +308,22 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             status_code=response.status_code,
             headers=response.headers,
             stream=_CapturingStream(response.stream, done, cap,
-                                    request.extensions.get(EXT_MAX_BODY)),
+                                    request.extensions.get(EXT_MAX_BODY), deadline),
             extensions=response.extensions,
             request=request,
         )
+
+    async def _within(self, deadline: Deadline, request: httpx.Request) -> httpx.Response:
+        """Connect, send and read the headers before the deadline (a dripping status line
+        or header block restarts the read timeout with every byte, never this)."""
+        timeout = asyncio.timeout_at(deadline.when)
+        try:
+            async with timeout:
+                return await self._inner.handle_async_request(request)
+        except TimeoutError:
+            if timeout.expired():
+                raise _HeadersLateError(deadline) from None
+            raise
 
     def _withhold_foreign_credentials(self, request: httpx.Request) -> list[str]:
         names: list[str] = request.extensions.get(EXT_AUTH_HEADERS) or []
@@ -218,13 +339,15 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-def _withheld_finding(names: list[str], url: httpx.URL) -> Finding:
-    return Finding(
-        code="client.credentials_withheld",
-        severity=Severity.INFO,
-        title=f"Credentials were not sent to {url.host}: it is not the profile's API origin.",
-        causes=("A redirect, or a URL edited to point at another host.",),
-        next_action="If that host is really the API, update the profile's base URL.",
-        source="client",
-        evidence=", ".join(names),
-    )
+class _HeadersLateError(Exception):
+    def __init__(self, deadline: Deadline) -> None:
+        self.deadline = deadline
+
+
+class _BodyLateError(_HeadersLateError):
+    pass
+
+
+def _late_message(seconds: float) -> str:
+    return (f"the server kept the connection open but did not finish its answer within "
+            f"{seconds:g} s")

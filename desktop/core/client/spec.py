@@ -6,9 +6,10 @@ credentials: the profile's auth is attached by the client on the way out.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
+
+from desktop.core.client.jsonload import loads_bounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class RequestSpec:
         if not self.body:
             return None
         try:
-            return json.loads(self.body)
+            return loads_bounded(self.body)  # a 100,000-deep body is not JSON we read
         except (ValueError, UnicodeDecodeError):
             return None
 

@@ -36,6 +36,11 @@ class PhaseClock:
                 return mark
         return None
 
+    def connected(self) -> bool:
+        """False only while a new connection is being made (a reused one reports nothing)."""
+        return self._find("connect_tcp.started") is None or \
+            self._find("connect_tcp.complete") is not None
+
     def headers_received_at(self) -> float | None:
         return self._find("receive_response_headers.complete")
 

@@ -54,7 +54,7 @@ def first_string(expressions: tuple[str, ...], document: Any) -> str | None:
     for expression in expressions:
         try:
             value = jmespath.search(expression, document)
-        except jmespath.exceptions.JMESPathError:
+        except (jmespath.exceptions.JMESPathError, RecursionError):
             continue
         if isinstance(value, str) and value:
             return value
@@ -101,5 +101,10 @@ def synthetic_context(
 
 
 def body_excerpt(ctx: DiagnosisContext, limit: int = 300) -> str:
-    text = json.dumps(ctx.json, ensure_ascii=False) if ctx.json is not None else ctx.body_text
+    text = ctx.body_text
+    if ctx.json is not None:
+        try:
+            text = json.dumps(ctx.json, ensure_ascii=False)
+        except (RecursionError, TypeError, ValueError):  # bodies are depth-bounded; a fact
+            pass
     return text if len(text) <= limit else text[: limit - 1] + "…"
