@@ -25,21 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from desktop.commands.profile_args import ENV_SECRETS, UsageError
+
 if TYPE_CHECKING:
     from desktop.core.checklist.report import RedactedOutput
 
 log = logging.getLogger(__name__)
 
-ENV_SECRETS = {
-    "client_secret": "SWITCHBOARD_CLIENT_SECRET",
-    "api_key": "SWITCHBOARD_API_KEY",
-    "token": "SWITCHBOARD_TOKEN",
-    "webhook_secret": "SWITCHBOARD_WEBHOOK_SECRET",
-}
-
-
-class UsageError(Exception):
-    """Bad arguments: reported on stderr, exit 2."""
+__all__ = ["ENV_SECRETS", "UsageError", "register", "run"]
 
 
 def register(subparsers: Any) -> None:
@@ -177,54 +170,10 @@ def _check_bundle_path(value: str) -> None:
 
 
 def _profile_and_secrets(args: argparse.Namespace) -> tuple[Any, Any, dict[str, str]]:
-    from desktop.core.profiles import Profile, ProfileStore
-    from desktop.core.provider import load_registry
+    from desktop.commands.profile_args import choose
 
-    registry = load_registry()
-    if args.profile:
-        from desktop.core.paths import config_dir
-        from desktop.core.secrets import SecretKind, SecretStore
-
-        store = ProfileStore(config_dir() / "profiles.json")
-        store.load()
-        profile = store.get(args.profile)
-        if profile is None:
-            names = ", ".join(store.names()) or "none saved yet"
-            raise UsageError(f"no profile named {args.profile!r} (profiles: {names})")
-        provider = registry.get(profile.provider)
-        if provider is None:
-            raise UsageError(f"profile {args.profile!r} uses unknown provider "
-                             f"{profile.provider!r}")
-        keychain = SecretStore()
-        secrets = {kind.value: keychain.get(profile.id, kind) or "" for kind in SecretKind}
-        return _apply_overrides(profile, args), provider, secrets
-    if not args.provider:
-        raise UsageError("give --profile NAME, or --provider ID with --base-url URL")
-    provider = registry.get(args.provider)
-    if provider is None:
-        raise UsageError(f"unknown provider {args.provider!r} (known: "
-                         f"{', '.join(sorted(registry.providers))})")
-    environment = provider.environment(args.environment) if args.environment else \
-        provider.environments[0]
-    if environment is None:
-        raise UsageError(f"{provider.id} has no environment {args.environment!r} (known: "
-                         f"{', '.join(e.id for e in provider.environments)})")
-    if args.region and environment.region(args.region) is None:
-        known = ", ".join(r.id for r in environment.regions) or "none"
-        raise UsageError(f"{provider.id} {environment.id} has no region {args.region!r} "
-                         f"(known: {known})")
-    base_url = args.base_url or environment.base_url_for(args.region) or ""
-    if not base_url and not provider.sandbox:
-        raise UsageError(f"{provider.name} has no fixed host for {environment.name}: give "
-                         "--base-url")
-    settings = {**provider.setting_defaults()}
-    if os.environ.get("SWITCHBOARD_CLIENT_ID"):
-        settings["client_id"] = os.environ["SWITCHBOARD_CLIENT_ID"]
-    profile = Profile(name=f"{provider.id} (command line)", provider=provider.id,
-                      environment=environment.id, region=args.region, base_url=base_url,
-                      settings=settings)
-    secrets = {kind: os.environ.get(var, "") for kind, var in ENV_SECRETS.items()}
-    return _apply_overrides(profile, args), provider, secrets
+    chosen = choose(args)
+    return _apply_overrides(chosen.profile, args), chosen.provider, chosen.secrets
 
 
 def _apply_overrides(profile: Any, args: argparse.Namespace) -> Any:

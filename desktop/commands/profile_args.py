@@ -2,10 +2,10 @@
 
 ``--profile NAME`` takes a saved profile and its secrets from the keychain;
 ``--provider ID [--base-url URL]`` builds one with secrets from the
-SWITCHBOARD_* environment variables. ``--provider sandbox`` without a base
-URL starts the built-in sandbox for the duration of the command. (check.py
-keeps its own copy: it is being changed by others and its helpers are
-private.)
+SWITCHBOARD_* environment variables, which also fill in (or replace) a saved
+profile's secrets. ``--provider sandbox`` without a base URL starts the
+built-in sandbox for the duration of the command. ``check``, ``run`` and
+``collections export`` all choose their profile here.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def choose(args: argparse.Namespace, registry: Any = None) -> Chosen:
         registry = load_registry()
     if args.profile:
         from desktop.core.paths import config_dir
-        from desktop.core.secrets import SecretKind, SecretStore
+        from desktop.core.secrets import SecretStore
 
         store = ProfileStore(config_dir() / "profiles.json")
         store.load()
@@ -74,8 +74,7 @@ def choose(args: argparse.Namespace, registry: Any = None) -> Chosen:
         if provider is None:
             raise UsageError(f"profile {args.profile!r} uses unknown provider "
                              f"{profile.provider!r}")
-        keychain = SecretStore()
-        secrets = {kind.value: keychain.get(profile.id, kind) or "" for kind in SecretKind}
+        secrets = saved_secrets(profile, provider, SecretStore(), args.profile)
         if args.base_url:
             profile = replace(profile, base_url=args.base_url)
         return Chosen(_with_settings(profile, args.settings), provider, secrets)
@@ -92,7 +91,9 @@ def choose(args: argparse.Namespace, registry: Any = None) -> Chosen:
         raise UsageError(f"{provider.id} has no environment {args.environment!r} (known: "
                          f"{', '.join(e.id for e in provider.environments)})")
     if args.region and environment.region(args.region) is None:
-        raise UsageError(f"{provider.id} {environment.id} has no region {args.region!r}")
+        known = ", ".join(r.id for r in environment.regions) or "none"
+        raise UsageError(f"{provider.id} {environment.id} has no region {args.region!r} "
+                         f"(known: {known})")
     base_url = args.base_url or environment.base_url_for(args.region) or ""
     if not base_url and not provider.sandbox:
         raise UsageError(f"{provider.name} has no fixed host for {environment.name}: give "
@@ -105,6 +106,31 @@ def choose(args: argparse.Namespace, registry: Any = None) -> Chosen:
                       settings=settings)
     secrets = {kind: os.environ.get(var, "") for kind, var in ENV_SECRETS.items()}
     return Chosen(_with_settings(profile, args.settings), provider, secrets)
+
+
+def saved_secrets(profile: Any, provider: Any, keychain: Any, name: str) -> dict[str, str]:
+    """A saved profile's secrets: the keychain's, with SWITCHBOARD_* variables taking over.
+
+    Without an OS keychain nothing outlives the window that was given a secret, so a
+    needed secret missing then is said plainly, with the variable that supplies it.
+    """
+    from desktop.core.profile_checks import secret_kinds
+    from desktop.core.secrets import SecretKind
+
+    secrets = {kind.value: keychain.get(profile.id, kind) or "" for kind in SecretKind}
+    for kind, variable in ENV_SECRETS.items():
+        if os.environ.get(variable):
+            secrets[kind] = os.environ[variable]
+    missing = [kind for kind in secret_kinds(provider) if not secrets.get(kind.value)]
+    if missing and not keychain.status.available:
+        nouns = " and ".join(kind.noun for kind in missing)
+        variables = " and ".join(ENV_SECRETS[kind.value] for kind in missing)
+        raise UsageError(
+            f"profile {name!r} has no {nouns} here: this machine has no OS keychain (on "
+            "Linux: a Secret Service such as GNOME Keyring), so Switchboard could not keep "
+            f"it. Supply it for this run in the environment variable {variables}, which "
+            "--profile reads before the keychain.")
+    return secrets
 
 
 def _with_settings(profile: Any, items: list[str]) -> Any:
