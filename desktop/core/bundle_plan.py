@@ -28,6 +28,7 @@ from desktop.core.bundle_model import (
 from desktop.core.exchange import Exchange
 from desktop.core.har import dump_entry, har_entry, har_json_parts
 from desktop.core.redact import RedactionReport, Redactor
+from desktop.core.redact.jsonbody import MAX_DEPTH
 from desktop.core.redact.names import normalise
 from desktop.core.redact.phones import MASK
 
@@ -141,7 +142,10 @@ def mask_last4(value: str) -> str:
     return MASK * 4 + (value[-4:] if len(value) > 4 else "")
 
 
-def _mask_client_ids(obj: Any, report: RedactionReport) -> Any:
+def _mask_client_ids(obj: Any, report: RedactionReport, depth: int = 0) -> Any:
+    """Client ids anywhere in ``obj``; below MAX_DEPTH the redactor treats it as text anyway."""
+    if depth >= MAX_DEPTH:
+        return obj
     if isinstance(obj, dict):
         out = {}
         for key, value in obj.items():
@@ -150,10 +154,10 @@ def _mask_client_ids(obj: Any, report: RedactionReport) -> Any:
                 report.add("client_id")
                 out[key] = mask_last4(value)
             else:
-                out[key] = _mask_client_ids(value, report)
+                out[key] = _mask_client_ids(value, report, depth + 1)
         return out
     if isinstance(obj, list | tuple):
-        return [_mask_client_ids(item, report) for item in obj]
+        return [_mask_client_ids(item, report, depth + 1) for item in obj]
     return obj
 
 

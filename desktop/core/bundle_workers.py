@@ -161,8 +161,8 @@ async def render_entries(
                                  done, stop) for _ in range(count)]
     try:
         await asyncio.gather(*jobs)
-    except (OSError, EOFError, pickle.PickleError) as exc:
-        stop[0] = True
+    except (OSError, EOFError, pickle.PickleError, RecursionError) as exc:
+        stop[0] = True  # RecursionError: an Exchange nested too deep to pickle
         log.warning("bundle workers failed (%s); rendering in process", exc)
         return None
     except BaseException:

@@ -59,9 +59,9 @@ def test_json_body_without_secrets_is_returned_byte_for_byte(redactor: Redactor)
 
 
 def test_everything_under_a_secret_named_field_is_redacted(redactor: Redactor) -> None:
-    out = redactor.redact_json({"credentials": {"user": "bob", "pin": "1234"}, "keep": "me"})
+    out = redactor.redact_json({"credentials": {"user": "bob", "code": "1234"}, "keep": "me"})
     assert out == {"credentials": {"user": "[REDACTED:credential]",
-                                   "pin": "[REDACTED:credential]"}, "keep": "me"}
+                                   "code": "[REDACTED:credential]"}, "keep": "me"}
 
 
 def test_json_numbers_and_booleans_under_secret_names_are_kept(redactor: Redactor) -> None:

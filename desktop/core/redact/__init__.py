@@ -2,8 +2,8 @@
 
 ``Redactor`` is the one path out (bundle, HAR, curl export, clipboard, log
 file, history file). ``RedactionReport`` counts what it removed, by kind.
-``scan`` finds secret-looking strings in text that should already have been
-redacted (``switchboard bundle inspect``).
+``leaks`` re-scans a bundle with the same rules (``scan``) for whatever the
+redactor would still remove (``switchboard bundle inspect``).
 """
 
 from desktop.core.redact.known import MIN_SECRET_LENGTH

@@ -2,9 +2,13 @@
 
 Bundles, HAR files, curl exports, the clipboard, the log file and the
 history file all pass through a ``Redactor``. It knows the profile's secret
-values (and learns tokens as they are acquired), and it recognises secrets
-it was never told about by their names (``client_secret``, ``X-Api-Key``)
-and their shapes (JWTs, ``whsec_...``, ``Bearer ...``, provider patterns).
+values in any encoding (``known``; it learns tokens as they are acquired),
+and it recognises secrets it was never told about by their names in any
+spelling (``client_secret``, ``X-Api-Key``, ``ＰＡＳＳ``: ``names``) and by
+their shapes (JWTs, ``Bearer ...``, key formats such as ``sk_live_...``,
+URL passwords, ``curl -u``, XML and multipart fields, private keys, provider
+patterns: ``rules``, ``shapes``, ``formats``). ``hits`` decides, in one
+linear pass, which of those rules can fire on a text at all.
 
 Redaction keeps structure: JSON stays JSON with the same keys, form bodies
 stay form-encoded, URLs stay URLs and headers keep their names; a redacted
@@ -14,27 +18,27 @@ bodies). What was removed is counted by kind in ``report``, never recorded.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.exchange import Exchange
 from desktop.core.finding import Finding
-from desktop.core.redact import exchanges, rules
+from desktop.core.redact import exchanges, jsonbody, rules, shapes
 from desktop.core.redact import hits as h
 from desktop.core.redact.exchanges import ExchangeParts
+from desktop.core.redact.formats import redact_formats
 from desktop.core.redact.hits import find_hits
 from desktop.core.redact.known import KnownSecrets
-from desktop.core.redact.names import PHONE, field_kind, is_credential_header, secret_kind
-from desktop.core.redact.phones import looks_like_phone, mask_phone, mask_phones_in_text
+from desktop.core.redact.names import is_credential_header, secret_kind
+from desktop.core.redact.phones import mask_phones_in_text
 from desktop.core.redact.report import RedactionReport
-from desktop.core.redact.structure import BodyKind, RedactedBody, decode, dump_like, encode_body
+from desktop.core.redact.structure import BodyKind, RedactedBody, decode, encode_body
 from desktop.core.redact.urls import redact_form, redact_url_with
 
-_JSON_KEY = re.compile(r'"([^"\\]{1,80})"\s*:')
-_NON_PLUS_PHONE_VALUE = re.compile(r'"\d[\d ().-]{5,18}\d"')
-"""A JSON string of digits without '+': maybe a national phone number."""
+if TYPE_CHECKING:
+    from desktop.core.userregex import UserRegex
+
 _CACHED_HITS_LENGTH = 200
 """Short texts (header values, reason phrases) repeat: their hits are remembered."""
 _KIND = re.compile(r"[^a-z0-9_]+")
@@ -57,19 +61,24 @@ class Redactor:
         mask_phones: bool = True,
     ) -> None:
         """``secrets`` maps kind → value (``{"client_secret": "..."}``); ``patterns`` are
-        provider (kind, regex) pairs. A pattern that does not compile raises ValueError."""
+        provider (kind, regex) pairs, compiled with RE2 (``compile_user_regex``: a provider
+        file's pattern runs in linear time). One that does not compile raises ValueError."""
         self._mask_phones = mask_phones
         self._values: dict[str, str] = {}
         for kind, value in (secrets or {}).items():
-            if value:
+            if value and value.strip():
                 self._values.setdefault(value, normalise_kind(kind))
         compiled = []
-        for kind, regex in patterns:
-            try:
-                compiled.append((normalise_kind(kind), re.compile(regex)))
-            except re.error as exc:
-                raise ValueError(f"redaction pattern {kind!r} is not a valid regex: {exc}") from exc
-        self._patterns: tuple[tuple[str, re.Pattern[str]], ...] = tuple(compiled)
+        if patterns:
+            from desktop.core.userregex import compile_user_regex  # RE2: only when needed
+
+            for kind, regex in patterns:
+                try:
+                    compiled.append((normalise_kind(kind), compile_user_regex(regex)))
+                except ValueError as exc:
+                    raise ValueError(f"redaction pattern {kind!r} is not a valid regex: "
+                                     f"{exc}") from None
+        self._patterns: tuple[tuple[str, UserRegex], ...] = tuple(compiled)
         self._known: KnownSecrets | None = None
         self._hits_cache: dict[str, int] = {}
         self._report = RedactionReport()
@@ -78,7 +87,7 @@ class Redactor:
 
     def add_secret(self, value: str | None, kind: str = "secret") -> None:
         """Learn a secret acquired at run time (a fresh access token, a pasted key)."""
-        if value and value not in self._values:
+        if value and value.strip() and value not in self._values:
             self._values[value] = normalise_kind(kind)
             self._known = None
             self._hits_cache = {}
@@ -126,6 +135,11 @@ class Redactor:
             self._hits_cache[text] = cached
         return cached
 
+    def hits_within(self, text: str, within: int) -> int:
+        """The hits of ``text`` among ``within`` only (a part of a larger, gated text)."""
+        return find_hits(text, self.known, self._patterns, phones=self.mask_phones,
+                         within=within)
+
     def _count(self, kind: str, count: int = 1) -> None:
         self._report.add(kind, count)
 
@@ -158,13 +172,22 @@ class Redactor:
             text = self.known.replace(text, marker, count)
         if names and hits & h.WORDS:
             text = rules.redact_key_values(text, count, json_raw=json_raw)
+            text = shapes.redact_xml_elements(text, count, json_raw=json_raw,
+                                              phones=phones and self.mask_phones)
             if not json_raw:
                 text = rules.redact_cookie_lines(text, count)
+                text = shapes.redact_multipart_parts(text, count)
+                text = shapes.redact_phrases(text, count)
+        if hits & h.SHAPES:  # after names: a named value is redacted under its name's kind
+            text = shapes.redact_key_files(text, count, marker)
+            text = shapes.redact_url_passwords(text, count, marker)
+            text = shapes.redact_curl_credentials(text, count, marker)
+            text = redact_formats(text, count, marker)
         if hits & h.BEARER:
             text = rules.redact_bearer(text, count)
         if hits & h.BASIC:
             text = rules.redact_basic(text, count)
-        if hits & h.JWT:
+        if hits & (h.JWT | h.SHAPES):
             text = rules.redact_jwts(text, count)
         if hits & h.WEBHOOK_SECRET:
             text = rules.redact_webhook_secrets(text, count)
@@ -177,63 +200,13 @@ class Redactor:
     # -- JSON ----------------------------------------------------------------------------
 
     def redact_json(self, obj: Any) -> Any:
-        """A redacted copy of a JSON-able value: same keys and shape, secret values replaced."""
-        return self._walk(obj, None)
-
-    def _walk(self, obj: Any, kind: str | None) -> Any:
-        if isinstance(obj, str):
-            return self._leaf(obj, kind)
-        if isinstance(obj, dict):
-            if kind is None and _is_header_object(obj):
-                out = {key: self._walk(value, _child_kind(key, None))
-                       for key, value in obj.items() if key != "value"}
-                out["value"] = self._header(obj["name"], obj["value"], h.ALL)
-                return out
-            return {
-                (self._scrub(key, names=False, phones=False) if isinstance(key, str) else key):
-                    self._walk(value, _child_kind(key, kind))
-                for key, value in obj.items()
-            }
-        if isinstance(obj, list | tuple):
-            if kind is None and obj and all(_is_header_pair(item) for item in obj):
-                items: Iterable[Any] = (type(pair)((pair[0], self._header(pair[0], pair[1], h.ALL)))
-                                        for pair in obj)
-            else:
-                items = (self._walk(item, kind) for item in obj)
-            return type(obj)(items) if isinstance(obj, tuple) else list(items)
-        return obj
-
-    def _leaf(self, value: str, kind: str | None) -> str:
-        if kind is None:
-            return self._scrub(value)
-        if kind == PHONE:
-            if self.mask_phones and looks_like_phone(value):
-                self._count("phone")
-                return mask_phone(value)
-            return self._scrub(value)
-        if not value or rules.is_redacted(value):
-            return value
-        self._count(kind)
-        return rules.auth_value(value) if kind == "authorization" else rules.marker(kind)
+        """A redacted copy of a JSON-able value: same keys and shape, secret values replaced
+        (a subtree nested deeper than ``jsonbody.MAX_DEPTH`` becomes its redacted text)."""
+        return jsonbody.redact_json(self, obj)
 
     def _json_text(self, text: str, hits: int) -> str:
-        """Raw JSON: in place when no field name is secret, parsed and rebuilt otherwise."""
-        if self._needs_structure(text, hits):
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                return self._scrub(text, hits)
-            return dump_like(self._walk(parsed, None), text)
-        return self._scrub(text, hits, json_raw=True)
-
-    def _needs_structure(self, text: str, hits: int) -> bool:
-        if hits & h.WORDS and any(secret_kind(key) for key in set(_JSON_KEY.findall(text))):
-            return True
-        if self.mask_phones and _NON_PLUS_PHONE_VALUE.search(text) and any(
-                field_kind(key) == PHONE for key in set(_JSON_KEY.findall(text))):
-            return True
-        # Escapes ("\/" from PHP, "\u0041") can hide a known secret from the raw search.
-        return bool(self._values) and "\\" in text
+        """Raw JSON: in place when nothing calls for parsing, rebuilt otherwise."""
+        return jsonbody.redact_json_text(self, text, hits)
 
     # -- bodies, URLs, headers -------------------------------------------------------------
 
@@ -298,7 +271,7 @@ class Redactor:
         if rules.is_redacted(value):
             return value
         self._count(kind)
-        return rules.marker(kind)
+        return rules.auth_value(value) if kind == "authorization" else rules.marker(kind)
 
     # -- exchanges -------------------------------------------------------------------------
 
@@ -317,23 +290,3 @@ class Redactor:
 
 def _byte_marker(kind: str) -> bytes:
     return rules.marker(kind).encode("ascii")
-
-
-def _child_kind(key: object, parent: str | None) -> str | None:
-    """Under a secret field every leaf is secret; otherwise the key's own name decides."""
-    own = field_kind(key) if isinstance(key, str) else None
-    if own is not None and own != PHONE:
-        return own
-    if parent is not None and parent != PHONE:
-        return parent
-    return own
-
-
-def _is_header_object(obj: dict[Any, Any]) -> bool:
-    """``{"name": "X-Api-Key", "value": "..."}``: HAR-style headers and parameters."""
-    return isinstance(obj.get("name"), str) and isinstance(obj.get("value"), str)
-
-
-def _is_header_pair(item: Any) -> bool:
-    return (isinstance(item, list | tuple) and len(item) == 2
-            and isinstance(item[0], str) and isinstance(item[1], str))

@@ -13,6 +13,7 @@ from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlsplit, url
 
 from desktop.core.redact import hits as h
 from desktop.core.redact import rules
+from desktop.core.redact.formats import redact_formats
 from desktop.core.redact.names import PHONE, field_kind
 from desktop.core.redact.phones import looks_like_phone, mask_phone
 from desktop.core.redact.structure import url_marker
@@ -49,6 +50,8 @@ def redact_url_with(url: str, redactor: Redactor, hits: int | None = None) -> st
     out = url if rebuilt == tuple(parts) else urlunsplit(rebuilt)
     if hits & h.KNOWN:  # encodings the decoding above did not undo
         out = redactor.known.replace(out, url_marker, redactor._count)
+    if hits & h.SHAPES:  # key formats spanning path segments (a Slack webhook URL)
+        out = redact_formats(out, redactor._count, url_marker)
     return out
 
 
