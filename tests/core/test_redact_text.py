@@ -8,7 +8,7 @@ import re
 from urllib.parse import quote, quote_plus
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from desktop.core.redact import MIN_SECRET_LENGTH, RedactionReport, Redactor, secret_kind
@@ -240,6 +240,7 @@ _PIECES = st.sampled_from([
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join))
+@example("password=awhsec_Cookie: ")  # a shape inside a value the name rule had declined
 def test_redacting_twice_changes_nothing_more(text: str) -> None:
     redactor = Redactor({"client_secret": SECRET})
     once = redactor.redact_text(text)

@@ -260,6 +260,8 @@ def _pair(text: str, match: re.Match[str], counted: Counted,
         return None
     if group == "bare" and value.endswith(":"):
         return None  # "X-Api-Key: X-Api-Key: v": the "value" is the next name
+    if group == "bare" and text.startswith(MARKER_PREFIX, end):
+        return None  # "pw=a[REDACTED:…]": a pass before settled this value (idempotence)
     scheme = match.group("scheme") or ""
     after = text[match.end():match.end() + 2].strip()
     if not scheme and value.lower() in AUTH_SCHEMES and after.startswith("["):
