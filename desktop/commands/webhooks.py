@@ -4,22 +4,34 @@
 as it arrives; ``verify`` checks a saved delivery (headers file + exact
 body file) and says why it fails. Exit codes: 0 valid / stopped cleanly,
 1 invalid signature or cannot listen, 2 usage error.
+
+Whatever they print passes through the one redactor, which knows the
+webhook secret: a sender that echoes it in a header or a body (or a saved
+header that holds it) never gets it onto a terminal or a CI log. ``verify``
+reads at most the receiver's body limit from any file, so a huge file or
+``/dev/zero`` is a one-line error, not a machine out of memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from desktop.core.webhooks.signatures import SCHEMES
 
 if TYPE_CHECKING:
+    from desktop.core.redact import Redactor
     from desktop.core.webhooks.events import WebhookEvent
+    from desktop.core.webhooks.journal import Journal
     from desktop.core.webhooks.signatures import HmacOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+READ_LIMIT = 1024 * 1024
+"""The most ``verify`` reads from a body or headers file: the receiver's body limit."""
 
 
 class UsageError(Exception):
@@ -46,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="signature scheme to check deliveries with")
     listen.add_argument("--secret-env", metavar="VAR",
                         help="environment variable holding the webhook secret")
-    listen.add_argument("--tolerance", type=float, metavar="SECONDS",
+    listen.add_argument("--tolerance", type=_tolerance, metavar="SECONDS",
                         help="accepted timestamp age/skew (default 300)")
     listen.add_argument("--failure-status", type=int, metavar="STATUS",
                         help="status answered when a signature fails (default 401)")
@@ -75,13 +87,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="the body as the sender sent it, to tell 'body altered' from "
                        "'wrong secret'")
     check.add_argument("--url", help="the full URL the sender called (required by twilio)")
-    check.add_argument("--at", type=float, metavar="EPOCH_SECONDS",
+    check.add_argument("--at", type=_seconds, metavar="EPOCH_SECONDS",
                        help="judge the timestamp as of this instant (default now)")
-    check.add_argument("--tolerance", type=float, metavar="SECONDS", default=300.0,
+    check.add_argument("--tolerance", type=_tolerance, metavar="SECONDS", default=300.0,
                        help="accepted timestamp age/skew (default 300)")
+    check.add_argument("--max-body", type=int, metavar="BYTES", default=READ_LIMIT,
+                       help="largest body (and headers file) read (default 1 MiB, as the "
+                       "receiver)")
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     _add_hmac_options(check)
+    for sub in (listen, check):
+        sub.error = _one_line_error(sub)  # type: ignore[method-assign]
     parser.set_defaults(func=run)
+
+
+def _one_line_error(parser: argparse.ArgumentParser) -> Any:
+    """argparse's errors as one line (no usage block): what a CI log or a script can quote."""
+    def error(message: str) -> None:
+        parser.exit(EXIT_USAGE, f"{parser.prog}: error: {message} (see --help)\n")
+    return error
+
+
+def _seconds(text: str) -> float:
+    """A finite number: nan and inf would make every timestamp check meaningless."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, not {text!r}")
+    return value
+
+
+def _tolerance(text: str) -> float:
+    value = _seconds(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, not {text!r}")
+    return value
 
 
 def _add_hmac_options(parser: argparse.ArgumentParser) -> None:
@@ -98,11 +140,31 @@ def _add_hmac_options(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         if args.webhooks_command == "listen":
-            return _listen(args)
+            from desktop.commands.webhooks_listen import listen
+
+            return listen(args)
         return _verify(args)
     except UsageError as error:
-        print(f"switchboard webhooks {args.webhooks_command}: error: {error}", file=sys.stderr)
+        line = f"switchboard webhooks {args.webhooks_command}: error: {error}"
+        print(_redactor(_env_secret(args)).redact_text(line), file=sys.stderr)
         return EXIT_USAGE
+
+
+def _redactor(secret: str | bytes | None) -> Redactor:
+    """The one redactor, knowing the webhook secret (and shape rules when there is none)."""
+    from desktop.core.webhooks.record import finder
+
+    found = finder({"webhook_secret": secret}) if secret else None
+    if found is not None:
+        return found
+    from desktop.core.redact import Redactor
+
+    return Redactor(mask_phones=False)
+
+
+def _env_secret(args: argparse.Namespace) -> str | None:
+    var = getattr(args, "secret_env", None)
+    return os.environ.get(var) if var else None
 
 
 # -- shared ------------------------------------------------------------------------------------
@@ -131,19 +193,40 @@ def _hmac_options(args: argparse.Namespace, scheme: str | None) -> HmacOptions |
 def _secret(var: str | None) -> str | None:
     if var is None:
         return None
-    import os
-
     value = os.environ.get(var)
     if not value:
         raise UsageError(f"environment variable {var} is not set (it should hold the secret)")
     return value
 
 
-def _read(path: Path, what: str) -> bytes:
+def _read(path: Path, what: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file (a usage error past that): /dev/zero, a huge file or
+    a FIFO nobody writes to end in bounded time and memory."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return path.read_bytes()
+        fd = os.open(path, flags)  # non-blocking: opening a FIFO must not wait for a writer
     except OSError as error:
         raise UsageError(f"cannot read the {what} file {path}: {error.strerror or error}") from None
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            return _read_capped(file, f"the {what} file {path}", limit)
+    except OSError as error:
+        raise UsageError(f"cannot read the {what} file {path}: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+
+
+def _read_capped(stream: BinaryIO, what: str, limit: int) -> bytes:
+    """In 64 KiB pieces: ``read(limit)`` would allocate the whole limit at once."""
+    data = bytearray()
+    while len(data) <= limit:
+        piece = stream.read(min(64 * 1024, limit + 1 - len(data)))
+        if not piece:
+            return bytes(data)
+        data += piece
+    raise UsageError(f"{what} is larger than {limit:,} bytes (--max-body raises the limit)")
 
 
 # -- verify ------------------------------------------------------------------------------------
@@ -152,174 +235,43 @@ def _verify(args: argparse.Namespace) -> int:
     from desktop.core.webhooks.headerblock import parse_header_block
     from desktop.core.webhooks.signatures import verify
 
+    limit = args.max_body
+    if limit < 0:
+        raise UsageError("--max-body must not be negative")
     secret = _secret(args.secret_env)
     options = _hmac_options(args, args.scheme)
     if args.scheme == "twilio" and not args.url:
         raise UsageError("twilio signs the URL it called: pass --url")
-    block = parse_header_block(_read(args.headers, "headers").decode("utf-8", "surrogateescape"))
+    redactor = _redactor(secret)
+    text = _read(args.headers, "headers", limit).decode("utf-8", "surrogateescape")
+    block = parse_header_block(text)
     for problem in block.problems:
-        print(f"note: {args.headers}: {problem} (skipped)", file=sys.stderr)
-    body = sys.stdin.buffer.read() if args.body == "-" else _read(Path(args.body), "body")
-    original = _read(args.original_body, "original body") if args.original_body else None
+        print(redactor.redact_text(f"note: {args.headers}: {problem} (skipped)"),
+              file=sys.stderr)
+    if args.body == "-":
+        body = _read_capped(sys.stdin.buffer, "the body on standard input", limit)
+    else:
+        body = _read(Path(args.body), "body", limit)
+    original = _read(args.original_body, "original body", limit) if args.original_body \
+        else None
     result = verify(args.scheme, secret, block.headers, body, url=args.url, at=args.at,
                     tolerance=args.tolerance, options=options, original_body=original)
     if args.json:
         import json
 
-        print(json.dumps(result.to_dict()))
+        print(json.dumps(redactor.redact_json(result.to_dict())))
     elif result.ok:
-        print(f"valid: {result.message}")
+        print(redactor.redact_text(f"valid: {result.message}"))
     else:
-        print(f"invalid ({result.reason.value}): {result.message}")
+        print(redactor.redact_text(f"invalid ({result.reason.value}): {result.message}"))
         if result.hint:
-            print(f"hint: {result.hint}")
+            print(redactor.redact_text(f"hint: {result.hint}"))
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-# -- listen ------------------------------------------------------------------------------------
+def _line(event: WebhookEvent, as_json: bool, redactor: Redactor | None = None,
+          journal: Journal | None = None) -> str:
+    """One event as ``listen`` prints it (see ``webhooks_listen.line``)."""
+    from desktop.commands.webhooks_listen import line
 
-def _listen(args: argparse.Namespace) -> int:
-    import asyncio
-
-    settings = _profile_settings(args.profile) if args.profile else {}
-    scheme = args.scheme or settings.get("scheme")
-    if scheme == "none":
-        scheme = None
-    if args.scheme not in (None, "none") and not args.secret_env:
-        raise UsageError(f"--scheme {scheme} needs --secret-env VAR (the webhook secret)")
-    if args.secret_env and scheme is None:
-        raise UsageError("--secret-env needs --scheme (how to check the signature)")
-    secret = _secret(args.secret_env) if args.secret_env else settings.get("secret")
-    if scheme is not None and not secret:  # only a profile can get here without a secret
-        print(f"note: profile {args.profile} has no webhook secret in the keychain; every "
-              "signature check will report no_secret.", file=sys.stderr)
-    options = _hmac_options(args, scheme) or settings.get("options")
-    chosen: dict[str, Any] = {
-        "host": args.host or settings.get("host") or "127.0.0.1",
-        "port": args.port if args.port is not None else settings.get("port", 0),
-        "allow_all_interfaces": args.allow_all_interfaces or settings.get("allow_all", False),
-        "failure_status": args.failure_status or settings.get("failure_status") or 401,
-        "public_url": args.public_url or settings.get("public_url") or None,
-        "tolerance": args.tolerance if args.tolerance is not None
-        else settings.get("tolerance", 300),
-    }
-    if args.max_body is not None:
-        chosen["max_body"] = args.max_body
-    if "fields" in settings:
-        chosen["fields"] = settings["fields"]
-    try:
-        return asyncio.run(_serve(args.json, scheme=scheme, secret=secret, options=options,
-                                  **chosen))
-    except KeyboardInterrupt:  # where signal handlers are unavailable (Windows)
-        return EXIT_OK
-
-
-def _profile_settings(name: str) -> dict[str, Any]:
-    """Receiver settings from a saved profile, or a note and nothing when that is not possible."""
-    try:
-        from desktop.core.secrets import SecretKind
-        from desktop.core.webhooks.events import WebhookFields
-        from desktop.core.webhooks.signatures import HmacOptions
-        from desktop.core.workspace import Workspace
-
-        workspace = Workspace()
-        profile = workspace.profiles.get(name)
-        if profile is None:
-            known = ", ".join(workspace.profiles.names()) or "none yet"
-            raise UsageError(f"no profile named {name!r} (profiles: {known})")
-        provider = workspace.provider_for(profile)
-        hooks = provider.webhooks if provider is not None else None
-        webhook = profile.webhook
-        settings: dict[str, Any] = {
-            "host": webhook.host, "port": webhook.port,
-            "allow_all": webhook.allow_all_interfaces, "public_url": webhook.public_url,
-            "failure_status": webhook.failure_status,
-        }
-        if hooks is not None and hooks.scheme != "none":
-            settings.update(
-                scheme=hooks.scheme, tolerance=hooks.tolerance,
-                fields=WebhookFields.from_scheme(hooks),
-                options=HmacOptions.from_mapping(hooks.options) if hooks.scheme == "hmac"
-                else None,
-                secret=workspace.secrets.get(profile.id, SecretKind.WEBHOOK_SECRET),
-            )
-        return settings
-    except (ImportError, AttributeError, TypeError, ValueError) as error:
-        # Profiles are young; a mismatch with this reader must not stop a plain listen.
-        print(f"note: --profile {name} ignored ({error}); pass --scheme and --secret-env.",
-              file=sys.stderr)
-        return {}
-
-
-async def _serve(as_json: bool, **receiver_args: Any) -> int:
-    import asyncio
-    import signal
-
-    from desktop.core.webhooks.receiver import WebhookReceiver
-    from desktop.core.webhooks.store import WebhookStore
-
-    store = WebhookStore()
-    try:
-        receiver = WebhookReceiver(store, **receiver_args)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    store.added.connect(lambda event: print(_line(event, as_json), flush=True))
-    try:
-        await receiver.start()
-    except OSError as error:
-        where = f"{receiver.host}:{receiver_args['port']}"
-        print(f"cannot listen on {where}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_FAILED
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(signum, stop.set)
-        except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises instead
-            pass
-    checking = f"checking {receiver.scheme} signatures" if receiver.scheme \
-        else "not checking signatures (no --scheme)"
-    print(f"Listening on {receiver.url} ({checking}); Ctrl+C stops.", file=sys.stderr, flush=True)
-    if receiver.warning:
-        print(f"warning: {receiver.warning}", file=sys.stderr, flush=True)
-    try:
-        await stop.wait()
-    finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.remove_signal_handler(signum)
-            except (NotImplementedError, RuntimeError):
-                pass
-        await receiver.stop()
-        store.close()
-    print(f"Stopped after {store.count_total} event(s); journal in {store.journal.directory}.",
-          file=sys.stderr)
-    return EXIT_OK
-
-
-def _line(event: WebhookEvent, as_json: bool) -> str:
-    if as_json:
-        import json
-
-        return json.dumps(event.to_dict(mask=True))
-    import time
-
-    clock = time.strftime("%H:%M:%S", time.localtime(event.received_at))
-    if event.verification is None:
-        check = "unchecked"
-    elif event.verification.ok:
-        check = "signature ok"
-    else:
-        check = f"signature FAILED: {event.verification.reason.value}"
-    if event.truncated:
-        check = "refused: body too large"
-    facts = [event.event_type or "(no type)"]
-    if event.message_id:
-        facts.append(f"message {event.message_id}")
-    if event.sequence is not None:
-        facts.append(f"seq {event.sequence}")
-    line = (f"{clock}  {event.method} {event.target}  {'  '.join(facts)}  {check}  "
-            f"-> {event.status}  {event.size} B from {event.source}")
-    # Whatever a sender put in a path or field must not drive the terminal (escape codes,
-    # newlines) nor fail to print (lone surrogates from undecodable bytes).
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+    return line(event, as_json, redactor, journal)

@@ -23,17 +23,26 @@ from desktop.core.webhooks.signatures import sign
 SLICE = 0.01
 
 
-def _event(n: int) -> bytes:
-    event = {"id": "evt_" + secrets.token_hex(12), "type": "message.delivery", "sequence": 3,
+LIFECYCLE = (("message.queued", "queued"), ("message.sent", "sent"),
+             ("message.delivery", "delivered"))
+
+
+def _event(n: int, lifecycle: bool = False) -> bytes:
+    """Event ``n``: a delivery of its own message, or (``lifecycle``) every three events
+    one message's queued, sent and delivery, in sequence."""
+    message, step = (n // 3, n % 3) if lifecycle else (n, 2)
+    kind, status = LIFECYCLE[step]
+    event = {"id": "evt_" + secrets.token_hex(12), "type": kind, "sequence": step + 1,
              "createdAt": "2026-01-01T00:00:00Z",
-             "data": {"messageId": f"msg_load_{n:08d}", "to": "+14155550123",
-                      "from": "+12025550142", "status": "delivered",
-                      "externalReference": f"bench-{n}"}}
+             "data": {"messageId": f"msg_load_{message:08d}", "to": "+14155550123",
+                      "from": "+12025550142", "status": status,
+                      "externalReference": f"bench-{message}"}}
     return json.dumps(event, separators=(",", ":")).encode()
 
 
-async def _post(session, url: str, secret: str, n: int, tally: dict[str, int]) -> None:
-    body = _event(n)
+async def _post(session, url: str, secret: str, n: int, tally: dict[str, int],
+                lifecycle: bool = False) -> None:
+    body = _event(n, lifecycle)
     headers = {"Content-Type": "application/json", **sign("redcloud", secret, body)}
     try:
         async with session.post(url, data=body, headers=headers) as response:
@@ -43,7 +52,8 @@ async def _post(session, url: str, secret: str, n: int, tally: dict[str, int]) -
         tally["failed"] += 1
 
 
-async def _run(url: str, rate: float, seconds: float, secret: str) -> dict[str, float]:
+async def _run(url: str, rate: float, seconds: float, secret: str,
+               lifecycle: bool = False) -> dict[str, float]:
     import aiohttp
 
     tally = {"sent": 0, "ok": 0, "refused": 0, "failed": 0}
@@ -57,7 +67,8 @@ async def _run(url: str, rate: float, seconds: float, secret: str) -> dict[str, 
         while (elapsed := time.perf_counter() - started) < seconds:
             due = int(elapsed * rate) + 1 - tally["sent"]
             for _ in range(max(0, due)):
-                task = asyncio.create_task(_post(session, url, secret, tally["sent"], tally))
+                task = asyncio.create_task(_post(session, url, secret, tally["sent"], tally,
+                                                 lifecycle))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
                 tally["sent"] += 1
@@ -73,9 +84,12 @@ def main() -> int:
     parser.add_argument("url")
     parser.add_argument("--rate", type=float, default=1000.0)
     parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--lifecycle", action="store_true",
+                        help="queued, sent and delivery for each message, in turn")
     args = parser.parse_args()
     secret = os.environ["BENCH_WEBHOOK_SECRET"]  # the sandbox's public demo value
-    print(json.dumps(asyncio.run(_run(args.url, args.rate, args.seconds, secret))), flush=True)
+    print(json.dumps(asyncio.run(_run(args.url, args.rate, args.seconds, secret,
+                                      args.lifecycle))), flush=True)
     return 0
 
 

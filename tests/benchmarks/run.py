@@ -2,7 +2,7 @@
 
     --quick        fewer runs, smaller data sets (a smoke test of the harness, not a verdict)
     --only NAME    one group (repeatable or comma-separated): startup, checklist, history,
-                   bundle, responsiveness, chart
+                   bundle, responsiveness, chart, receiver
     --runs N       measured runs per figure (default 5; 1 with --quick)
     --json PATH    where to write the results (default: bench-results.json at the repo root)
 
@@ -38,9 +38,11 @@ GROUPS: dict[str, str] = {
     "bundle": "tests.benchmarks.fig_bundle",
     "responsiveness": "tests.benchmarks.fig_responsiveness",
     "chart": "tests.benchmarks.fig_chart",
+    "receiver": "tests.benchmarks.fig_receiver",
+    "soak": "tests.benchmarks.fig_soak",
 }
 ALIASES = {"memory": "startup", "start": "startup", "lag": "responsiveness",
-           "ratelimits": "chart"}
+           "ratelimits": "chart", "webhooks": "receiver", "flood": "receiver"}
 DEFAULT_RUNS = 5
 GROUP_TIMEOUT = 900.0
 

@@ -43,3 +43,37 @@ def test_a_failed_write_is_retried_by_the_next_flush(tmp_path):
     journal.flush()
     assert journal.error is None
     assert [e.sequence for e in journal.events()] == [1, 2]
+
+
+def test_unverified_events_are_journalled_apart_and_read_back_in_arrival_order(tmp_path):
+    from desktop.core.webhooks.verification import Reason, Verification
+
+    bad = Verification(ok=False, scheme="github", reason=Reason.SIGNATURE_MISMATCH, message="x")
+    journal = Journal(tmp_path)
+    for number in range(6):
+        journal.append(WebhookEvent.create(
+            received_at=float(number), method="POST", path=f"/{number}", body=b"{}",
+            verification=bad if number % 2 else None, status=401 if number % 2 else 200))
+    journal.close()
+    assert len(journal.segments()) == len(journal.unverified_segments()) == 1
+    assert [e.path for e in journal.events()] == [f"/{n}" for n in range(6)]
+
+
+def test_a_failed_commit_raises_and_is_not_retried_behind_the_senders_back(tmp_path):
+    blocked = tmp_path / "journal"
+    blocked.write_text("a file where the folder should be")
+    journal = Journal(blocked)
+
+    async def commit() -> str:
+        try:
+            await journal.commit(event(1))
+        except OSError as error:
+            return type(error).__name__
+        return "written"
+
+    assert asyncio.run(commit()) != "written"
+    assert journal.error is not None
+    blocked.unlink()
+    journal.append(event(2))
+    journal.flush()
+    assert [e.sequence for e in journal.events()] == [2]  # the sender was told to retry 1

@@ -291,3 +291,29 @@ def test_importing_core_webhooks_does_not_import_aiohttp():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True, env={"PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("bad", [{"header_timeout": float("nan")}, {"body_timeout": 0},
+                                 {"body_timeout": float("-inf")}, {"body_budget": 0},
+                                 {"max_connections": 0}])
+def test_limits_that_would_disable_a_bound_are_refused(bad: dict[str, float]):
+    from desktop.core.webhooks.guard import ReceiverLimits
+
+    with pytest.raises(ValueError):
+        ReceiverLimits(**bad)  # type: ignore[arg-type]
+
+
+def test_a_refusal_by_a_limit_is_counted():
+    from desktop.core.webhooks.guard import ReceiverLimits
+
+    async def scenario(receiver: WebhookReceiver) -> int:
+        return (await post(receiver, b"x" * 5_000)).status_code
+
+    receiver_box: list[WebhookReceiver] = []
+
+    async def keep(receiver: WebhookReceiver) -> int:
+        receiver_box.append(receiver)
+        return await scenario(receiver)
+
+    assert serve(keep, limits=ReceiverLimits(body_budget=1_000)) == 503
+    assert receiver_box[0].refused == {"busy": 1}

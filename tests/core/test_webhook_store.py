@@ -158,3 +158,56 @@ def test_clearing_the_store_keeps_the_journal(tmp_path: Path):
 def test_store_needs_room_for_one_event():
     with pytest.raises(ValueError):
         WebhookStore(capacity=0)
+
+
+def failed(n: int, body: bytes = b"{}") -> WebhookEvent:
+    from desktop.core.webhooks.verification import Reason, Verification
+
+    bad = Verification(ok=False, scheme="redcloud", reason=Reason.NO_SIGNATURE_HEADER,
+                       message="unsigned")
+    return make(n, body=body, verification=bad, status=401)
+
+
+def test_unverified_events_have_their_own_room_and_never_push_verified_ones_out(
+        tmp_path: Path):
+    store = WebhookStore(capacity=5, journal=Journal(tmp_path), unverified_capacity=2)
+    for n in range(5):
+        store.add(make(n))
+    for n in range(5, 50):
+        store.add(failed(n))
+    assert [e.path for e in store.events] == ["/0", "/1", "/2", "/3", "/4", "/48", "/49"]
+    assert (len(store), store.count_total, store.spilled) == (7, 50, 43)
+    assert store.get(store.events[0].id) is store.events[0]
+    assert [e.path for e in store.filter(verified=False)] == ["/48", "/49"]
+
+
+def test_in_memory_bodies_stay_within_a_byte_budget(tmp_path: Path):
+    store = WebhookStore(journal=Journal(tmp_path), memory_budget=10_000,
+                         unverified_memory_budget=5_000)
+    for n in range(20):
+        store.add(make(n, body=b"x" * 3_000))
+        store.add(failed(100 + n, body=b"y" * 3_000))
+    assert len([e for e in store.events if e.verified is not False]) == 2
+    assert len([e for e in store.events if e.verified is False]) == 1
+    assert len(list(store.history())) == 40
+
+
+def test_keep_returns_once_the_event_is_on_disk_then_shows_it(tmp_path: Path):
+    store = WebhookStore(journal=Journal(tmp_path))
+    seen: list[int] = []
+    store.added.connect(lambda e: seen.append(len(list(Journal(tmp_path).events()))))
+
+    async def scenario() -> None:
+        await store.keep(make(1))
+
+    asyncio.run(scenario())
+    assert seen == [1]  # on disk (readable by another reader) before the views heard of it
+
+
+def test_views_hear_which_events_left_memory(tmp_path: Path):
+    store = WebhookStore(capacity=2, journal=Journal(tmp_path))
+    gone: list[str] = []
+    store.evicted.connect(lambda e: gone.append(e.path))
+    for n in range(4):
+        store.add(make(n))
+    assert gone == ["/0", "/1"]

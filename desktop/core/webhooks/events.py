@@ -26,8 +26,23 @@ from jmespath.visitor import TreeInterpreter
 from desktop.core.exchange import Headers, header_value
 from desktop.core.webhooks.verification import Verification
 
-CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
-"""Header values that are credentials of the user's: masked in ``to_dict(mask=True)``."""
+CREDENTIAL_HEADERS = frozenset({
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-gitlab-token",
+    "x-api-key", "x-auth-token", "x-webhook-token", "x-webhook-secret", "x-hook-secret",
+})
+"""Headers whose values are credentials: masked in ``to_dict(mask=True)``. So is every
+header the redactor's name rules call a secret (``X-*-Token``, ``X-*-Key``, ``X-Auth``...),
+except signatures: an HMAC digest reveals no secret and is what a later check needs."""
+
+
+def is_credential_header(name: str) -> bool:
+    """Whether a header's value is masked in the journal (see ``CREDENTIAL_HEADERS``)."""
+    lowered = name.lower()
+    if lowered in CREDENTIAL_HEADERS:
+        return True
+    from desktop.core.redact import secret_kind  # the one set of name rules, loaded late
+
+    return secret_kind(name) not in (None, "signature")
 
 MASK = "[masked]"
 
@@ -241,11 +256,12 @@ class WebhookEvent:
     def to_dict(self, *, mask: bool = True) -> dict[str, object]:
         """A JSON-ready record; the body in base64 so it stays byte-exact.
 
-        ``mask`` replaces credential headers (``Authorization``, ``Cookie``)
-        with a placeholder: signatures are kept, they reveal no secret.
+        ``mask`` replaces credential headers (``Authorization``, ``Cookie``,
+        ``X-Gitlab-Token``...) with a placeholder: signatures are kept, they reveal no
+        secret. Values holding a known secret are masked by ``record.journal_record``.
         """
         headers = [
-            [name, MASK if mask and name.lower() in CREDENTIAL_HEADERS else value]
+            [name, MASK if mask and is_credential_header(name) else value]
             for name, value in self.headers
         ]
         return {

@@ -1,0 +1,295 @@
+"""Figure group ``soak``: a working day, compressed, with the real window.
+
+Switchboard is meant to stay open all day beside the editor, so this drives
+the real MainWindow over the Sandbox profile (the in-process sandbox, as a
+user has it) for ``SOAK_SECONDS`` (600 s; 24 s with ``--quick``):
+
+- the checklist every 5 s (token, whoami, numbers, send and the webhook wait);
+- a Composer-style request every 2 s through the profile's client;
+- a steady stream of signed webhooks, about 50 a second in lifecycles of three
+  (``load_webhooks.py --lifecycle``, its own process);
+- the History filter changed every 10 s, the pages switched every 3 s;
+- a diagnostic bundle exported every 60 s.
+
+Every 5 s it samples RSS, Python's allocated blocks, Qt objects (top-level
+widgets, the window's QObjects and QTimers), open file descriptors and
+threads; a 5 ms precise timer measures event-loop lag for the whole run.
+After the first minute (a quarter of a quick run) the app is warm: the
+budget compares the end with that moment. Once, at that moment and at the
+end, it counts live objects by type (``gc``) to name what grew.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import itertools
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.fig_responsiveness import LagProbe
+from tests.benchmarks.measure import PYTHON, ROOT, Budget, Figure, percentile
+
+FULL_SECONDS = 600.0
+QUICK_SECONDS = 24.0
+SAMPLE_EVERY = 5.0
+WEBHOOK_RATE = 50.0
+FILTERS = ("", "4xx", "status:200", "method:post", "numbers", "whoami token", "")
+PAGES = ("Checklist", "Composer", "History", "Webhooks", "Rate limits")
+
+
+@dataclass(slots=True)
+class Sample:
+    at: float
+    rss: int
+    blocks: int
+    top_levels: int
+    qobjects: int
+    timers: int
+    fds: int
+    threads: int
+
+
+@dataclass(slots=True)
+class Activity:
+    checklists: int = 0
+    requests: int = 0
+    filters: int = 0
+    bundles: int = 0
+    page_switches: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _fds() -> int:
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        import psutil
+
+        return psutil.Process().num_fds() if hasattr(psutil.Process(), "num_fds") else 0
+
+
+def _sample(started: float, window: Any) -> Sample:
+    import sys
+
+    import psutil
+    from PySide6.QtCore import QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    return Sample(
+        at=time.perf_counter() - started,
+        rss=psutil.Process().memory_info().rss,
+        blocks=sys.getallocatedblocks(),
+        top_levels=len(QApplication.topLevelWidgets()),
+        qobjects=len(window.findChildren(QObject)),
+        timers=len(window.findChildren(QTimer)),
+        fds=_fds(),
+        threads=threading.active_count(),
+    )
+
+
+def _types() -> Counter[str]:
+    return Counter(type(o).__qualname__ for o in gc.get_objects())
+
+
+async def _every(seconds: float, until: float, action, activity: Activity) -> None:
+    """Call ``action`` every ``seconds`` until ``until`` (perf_counter); count its errors."""
+    while time.perf_counter() < until:
+        try:
+            result = action()
+            if asyncio.iscoroutine(result):
+                await result
+        except Exception as exc:  # the soak reports failures, it does not stop on them
+            activity.errors.append(f"{type(exc).__name__}: {exc}")
+        await asyncio.sleep(seconds)
+
+
+async def _poster(url: str, seconds: float, secret: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, BENCH_WEBHOOK_SECRET=secret)
+    process = subprocess.Popen(  # noqa: ASYNC220 (the pipe is read in a thread below)
+        [PYTHON, "-m", "tests.benchmarks.load_webhooks", url, "--rate", str(WEBHOOK_RATE),
+         "--seconds", str(seconds), "--lifecycle"], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env)
+    assert process.stdout is not None
+    line = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(
+        None, process.stdout.readline), 60)
+    if line.strip() != "ready":
+        process.kill()
+        raise RuntimeError("the webhook load generator did not start")
+    return process
+
+
+async def _soak(seconds: float) -> dict[str, Any]:
+    from desktop.core.bundle import build_bundle_async
+    from desktop.core.client.spec import RequestSpec
+    from desktop.core.workspace import Workspace
+    from desktop.ui.bundle.gather import gather
+    from desktop.ui.context import AppContext
+    from desktop.ui.mainwindow import MainWindow
+    from desktop.ui.services import Services
+    from desktop.ui.startup import freeze_startup_objects
+
+    workspace = Workspace()
+    workspace.ensure_sandbox_profile()
+    ctx = AppContext(workspace)
+    window = MainWindow(ctx)
+    window.show()
+    window.finish_startup()
+    services = Services(ctx)
+    await services.start()
+    profile = workspace.sandbox_profiles()[0]
+    ctx.set_active_profile(profile)
+    session = ctx.session(profile)
+    assert session is not None
+    assert ctx.sandbox is not None
+    # A day's traffic stays inside the sandbox's rate limit (the chart still gets samples).
+    ctx.sandbox.configure(ratelimit_limit=600, ratelimit_window=60)
+    receiver = await session.start_receiver()
+    assert receiver.url is not None
+    client = session.client
+    numbers = RequestSpec("GET", client.url_for("/api/core/numbers"))
+    await client.send(numbers)
+    freeze_startup_objects()
+    activity = Activity()
+    samples: list[Sample] = []
+    warm_at = 60.0 if seconds >= FULL_SECONDS else seconds / 4
+    types: dict[str, Counter[str]] = {}
+    started = time.perf_counter()
+    until = started + seconds
+    probe = LagProbe()
+    poster = await _poster(receiver.url.rstrip("/") + "/webhooks", seconds,
+                           ctx.sandbox.config.webhook_secret)
+    assert poster.stdin is not None
+    poster.stdin.write("go\n")
+    poster.stdin.flush()
+    probe.start()
+    checklist = window.page("Checklist")
+    history = window.page("History")
+    pages = itertools.cycle(PAGES)
+    filters = itertools.cycle(FILTERS)
+    folder = Path(tempfile.mkdtemp(prefix="soak-bundles-"))
+
+    def run_checklist() -> None:
+        task = getattr(checklist, "_task", None)
+        if task is not None and not task.done():
+            return  # the last run is still waiting for its webhook
+        checklist.run()
+        activity.checklists += 1
+
+    async def compose() -> None:
+        await client.send(numbers)
+        activity.requests += 1
+
+    def filter_history() -> None:
+        history.filter.setText(next(filters))
+        history.apply_filter()
+        activity.filters += 1
+
+    def switch_page() -> None:
+        window.show_page(next(pages))
+        activity.page_switches += 1
+
+    async def export_bundle() -> None:
+        target = folder / f"bundle-{activity.bundles}.zip"
+        await build_bundle_async(gather(workspace, session), session.redactor(), target, None)
+        target.unlink(missing_ok=True)
+        activity.bundles += 1
+
+    def sample() -> None:
+        samples.append(_sample(started, window))
+        if "warm" not in types and samples[-1].at >= warm_at:
+            types["warm"] = _types()
+
+    tasks = [asyncio.ensure_future(_every(every, until, action, activity))
+             for every, action in ((SAMPLE_EVERY, sample), (5.0, run_checklist), (2.0, compose),
+                                   (10.0, filter_history), (3.0, switch_page))]
+    await asyncio.sleep(min(60.0, seconds / 2))  # the first bundle after a minute of use
+    tasks.append(asyncio.ensure_future(_every(60.0 if seconds >= FULL_SECONDS else seconds / 3,
+                                              until, export_bundle, activity)))
+    await asyncio.gather(*tasks)
+    lags = probe.stop()
+    samples.append(_sample(started, window))
+    types["end"] = _types()
+    out, _ = await asyncio.get_running_loop().run_in_executor(None, poster.communicate)
+    received = session.webhook_store.count_total
+    history_rows = len(workspace.history)
+    window.close()
+    await services.stop()
+    return {"samples": samples, "lags": lags, "activity": activity, "warm_at": warm_at,
+            "types": types, "webhooks": out.strip().splitlines()[-1] if out else "",
+            "received": received, "history": history_rows}
+
+
+def _slope_mib_per_min(samples: list[Sample], since: float) -> float:
+    points = [(s.at / 60, s.rss / (1 << 20)) for s in samples if s.at >= since]
+    if len(points) < 2:
+        return 0.0
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
+
+
+def measure(runs: int, quick: bool) -> list[Figure]:
+    """One long run whatever ``runs`` says: the soak is its own repetition."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    seconds = float(os.environ.get("SOAK_SECONDS") or (QUICK_SECONDS if quick else FULL_SECONDS))
+    app = QApplication.instance() or QApplication([])
+    app.setQuitOnLastWindowClosed(False)  # the loop ends when the soak says, not the window
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        result = loop.run_until_complete(_soak(seconds))
+    samples: list[Sample] = result["samples"]
+    warm = next(s for s in samples if s.at >= result["warm_at"])
+    end = samples[-1]
+    activity: Activity = result["activity"]
+    grew = (result["types"]["end"] - result["types"]["warm"]).most_common(8)
+    lag_p99 = percentile(result["lags"], 99)
+    notes = [
+        f"{seconds:.0f} s: {activity.checklists} checklist runs, {activity.requests} requests, "
+        f"{result['received']:,} webhooks received, {activity.bundles} bundles, "
+        f"{activity.filters} filters, {activity.page_switches} page switches; "
+        f"{result['history']:,} Exchanges in History",
+        f"RSS {samples[0].rss / (1 << 20):.1f} MiB at start, {warm.rss / (1 << 20):.1f} MiB "
+        f"after {result['warm_at']:.0f} s, {end.rss / (1 << 20):.1f} MiB at the end",
+        "grew most (objects by type, warm to end): "
+        + (", ".join(f"{name} +{count:,}" for name, count in grew) or "nothing"),
+    ]
+    if activity.errors:
+        notes.append(f"{len(activity.errors)} activity errors, first: {activity.errors[0]}")
+    details = {"samples": [vars(s) if hasattr(s, "__dict__") else {
+        name: getattr(s, name) for name in Sample.__slots__} for s in samples],
+        "webhooks": result["webhooks"], "grew": grew, "errors": activity.errors[:20]}
+
+    def growth(name: str) -> float:
+        return float(getattr(end, name) - getattr(warm, name))
+
+    return [
+        Figure("soak.rss_end_over_warm", "RSS at the end / RSS after the first minute", "x",
+               Budget("max", 1.25), values=[end.rss / warm.rss], notes=notes, details=details),
+        Figure("soak.rss_slope", "RSS slope after the first minute", "MiB/min",
+               Budget("info"), values=[_slope_mib_per_min(samples, result["warm_at"])]),
+        Figure("soak.lag_p99", "Event-loop lag p99 over the whole run (5 ms timer)", "ms",
+               Budget("max", 16.0), values=[lag_p99],
+               notes=[f"worst tick {max(result['lags'], default=0):.0f} ms late"]),
+        Figure("soak.python_blocks_growth", "Python allocated blocks, end / warm", "x",
+               Budget("info"), values=[end.blocks / max(1, warm.blocks)]),
+        Figure("soak.qt_objects_growth", "Qt objects under the window, end minus warm",
+               "count", Budget("max", 50), values=[growth("qobjects")],
+               notes=[f"top-level widgets {warm.top_levels} -> {end.top_levels}, timers "
+                      f"{warm.timers} -> {end.timers}"]),
+        Figure("soak.fds_growth", "Open file descriptors, end minus warm", "count",
+               Budget("max", 4), values=[growth("fds")]),
+        Figure("soak.threads_growth", "Threads, end minus warm", "count", Budget("max", 2),
+               values=[growth("threads")]),
+    ]
