@@ -124,6 +124,13 @@ class ProfileSession:
             from desktop.core.webhooks import Journal, WebhookStore
 
             journal = Journal(data_dir() / "webhooks" / self._journal_name)
+            # Every secret of the profile, and each token as it is issued, is masked in
+            # what the journal writes (a sender may echo any of them back).
+            for kind in SecretKind:
+                journal.add_secret(self.secret(kind), kind.value)
+            for token in self._tokens:
+                journal.add_secret(token, "access_token")
+            self.secret_learned.connect(lambda token: journal.add_secret(token, "access_token"))
             self._store = WebhookStore(journal=journal)
         return self._store
 
