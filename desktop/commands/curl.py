@@ -87,6 +87,8 @@ def _parse(text: str, *, wire: bool) -> str:
         result["insecure"] = True
     if request.follow_redirects:
         result["follow_redirects"] = True
+    if request.local_files:  # named, never read: the command came from someone else
+        result["local_files"] = list(request.local_files)
     result["warnings"] = list(request.warnings)
     return _json_lines(result)
 
@@ -133,7 +135,7 @@ def _load_request(text: str) -> dict[str, Any]:
 
     try:
         data = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
         raise CurlExportError(f"the input is not JSON ({error})") from None
     if not isinstance(data, dict):
         raise CurlExportError('the input must be a JSON object like {"method", "url", ...}')

@@ -103,6 +103,8 @@ def _import(args: argparse.Namespace) -> int:
 
             store = ProfileStore(config_dir() / "profiles.json")
             store.load()
+            if store.load_problem:
+                print(f"switchboard: {store.load_problem}", file=sys.stderr)
             result = apply_environment(preview, store, args.profile, redactor=redactor)
             written = {"profile": args.profile, "settings": sorted(preview.variables),
                        "left_out": result.variables_left_out}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -66,6 +67,8 @@ def choose(args: argparse.Namespace, registry: Any = None) -> Chosen:
 
         store = ProfileStore(config_dir() / "profiles.json")
         store.load()
+        if store.load_problem:  # once: the file is set aside or cleaned as it is reported
+            print(f"switchboard: {store.load_problem}", file=sys.stderr)
         profile = store.get(args.profile)
         if profile is None:
             names = ", ".join(store.names()) or "none saved yet"

@@ -30,9 +30,8 @@ def register(subparsers: Any) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     from desktop.core.paths import user_providers_dir
-    from desktop.core.provider import load_registry
 
-    registry = load_registry()
+    registry = _load_quietly()
     rows = []
     for provider in registry:
         environments = []
@@ -56,14 +55,12 @@ def run_list(args: argparse.Namespace) -> int:
             print(f"{'':<18} checklist: {' → '.join(row['steps']) or '—'}")
         print(f"\nYour provider files go in {user_providers_dir()}")
     for problem in registry.problems:
-        print(f"skipped: {problem}", file=sys.stderr)
+        print(f"skipped: {_one_line(str(problem))}", file=sys.stderr)
     return 0
 
 
 def run_steps(args: argparse.Namespace) -> int:
-    from desktop.core.provider import load_registry
-
-    provider = load_registry().get(args.provider)
+    provider = _load_quietly().get(args.provider)
     if provider is None:
         print(f"switchboard providers: unknown provider {args.provider!r}", file=sys.stderr)
         return 2
@@ -78,23 +75,52 @@ def run_steps(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from desktop.core.provider import ProviderError, load_registry
+    from desktop.core.provider import ProviderError
     from desktop.core.provider.loader import (
         parse_provider,
         read_provider_toml,
         resolve_extends,
     )
+    from desktop.core.provider.registry import unexpected
 
-    registry = load_registry()
+    registry = _load_quietly()
     failed = 0
     for path in args.files:
         try:
             data = resolve_extends(read_provider_toml(path), path.name, registry.raw)
             provider = parse_provider(data, file=path.name, source=str(path))
         except ProviderError as exc:
-            print(f"✗ {exc}")
+            print(f"✗ {_one_line(str(exc))}")
+            failed += 1
+            continue
+        except Exception as exc:  # a check the loader lacks: still one line, never a traceback
+            print(f"✗ {_one_line(str(unexpected(path.name, exc)))}")
             failed += 1
             continue
         print(f"✓ {path.name}: {provider.id} ({provider.name}), {len(provider.checklist)} "
               f"steps, {len(provider.errors)} catalog entries, {len(provider.lint)} lint rules")
     return 1 if failed else 0
+
+
+def _load_quietly() -> Any:
+    """The registry, its skipped files said once: ``list`` prints them itself, and without
+    a configured log Python would print each warning on stderr as well."""
+    import logging
+
+    from desktop.core.provider import load_registry
+
+    logger = logging.getLogger("desktop.core.provider.registry")
+    quiet = logging.NullHandler()
+    logger.addHandler(quiet)
+    try:
+        return load_registry()
+    finally:
+        logger.removeHandler(quiet)
+
+
+def _one_line(text: str) -> str:
+    """A report from a file's contents (a key, a quoted value) kept to one printable line:
+    a hostile file must not forge lines or drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

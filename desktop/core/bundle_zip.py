@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from desktop.core.bundle_model import BundlePlan, Steps
+from desktop.core.paths import clean_orphans, temp_prefix
 
 COMPRESS_LEVEL = 3
 """Deflate level: 3 is nearly as fast as 1 and much smaller on JSON; 6 takes twice as long."""
@@ -19,7 +20,8 @@ def write_steps(plan: BundlePlan, path: Path) -> Steps:
     total = max(plan.total_size, 1)
     written = 0
     date_time = plan.created_at.timetuple()[:6]
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    clean_orphans(path.parent, only=path.name)  # an earlier export of this file, killed
+    fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".part", dir=path.parent)
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as raw:

@@ -9,7 +9,6 @@ them as facts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ from desktop.core.finding import Finding, Severity
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import AuthType, Provider
 from desktop.core.secrets import SecretKind
+from desktop.core.userregex import compile_user_regex
 
 
 def has_edge_whitespace(value: str | None) -> bool:
@@ -54,12 +54,22 @@ def secret_kinds(provider: Provider) -> tuple[SecretKind, ...]:
     return ()
 
 
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return compile_user_regex(pattern).search(text) is not None
+    except ValueError:
+        return False
+
+
 def key_format_ok(provider: Provider, key: str | None) -> bool | None:
     """None when the provider documents no key format (or there is no key)."""
     pattern = provider.auth.key_pattern
     if not pattern or not key:
         return None
-    return re.fullmatch(pattern, key.strip()) is not None
+    try:
+        return compile_user_regex(pattern).fullmatch(key.strip()) is not None
+    except ValueError:
+        return None
 
 
 def environment_mismatch(provider: Provider, profile: Profile) -> str | None:
@@ -70,9 +80,9 @@ def environment_mismatch(provider: Provider, profile: Profile) -> str | None:
     chosen = provider.environment(profile.environment)
     if chosen is None:
         return None
-    if chosen.host_pattern and not re.search(chosen.host_pattern, host):
+    if chosen.host_pattern and not _matches(chosen.host_pattern, host):
         owner = next((env for env in provider.environments
-                      if env.host_pattern and re.search(env.host_pattern, host)), None)
+                      if env.host_pattern and _matches(env.host_pattern, host)), None)
         if owner is not None:
             return (f"{host} is a {owner.name} host, but the profile is set to {chosen.name}: "
                     f"{owner.name} and {chosen.name} credentials are not interchangeable.")

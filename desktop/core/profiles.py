@@ -18,6 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.observable import Event
+from desktop.core.paths import clean_orphans, temp_prefix
+from desktop.core.profile_fields import (
+    check_text,
+    read_entries,
+    settings_from_json,
+    short,
+    webhook_values,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,53 +62,58 @@ class Profile:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Profile:
+    def from_json(cls, data: Any, *, repairs: list[str] | None = None) -> Profile:
+        """A profile from its JSON form; ValueError naming the field when it is not one.
+
+        With ``repairs``, a bad webhook field or setting is replaced by its default (or
+        dropped) and described there instead: one typo in a hand-edited file must not cost
+        the whole profile. Name, provider and environment are never guessed.
+        """
         if not isinstance(data, dict):
             raise ValueError("a profile must be a JSON object")
         missing = [k for k in ("name", "provider", "environment") if not data.get(k)]
         if missing:
             raise ValueError(f"profile is missing {', '.join(missing)}")
-        settings = data.get("settings") or {}
-        if not isinstance(settings, dict):
-            raise ValueError("settings must be an object")
+        for key in ("name", "provider", "environment"):
+            check_text(key, data[key])
+        if not data["name"].strip():
+            raise ValueError("profile name is blank")
         region = data.get("region") or None
+        if region is not None:
+            check_text("region", region)
+        base_url = data.get("base_url") or ""
+        check_text("base_url", base_url, url=True)
+        profile_id = data.get("id") or None
+        if profile_id is not None and (not isinstance(profile_id, str) or len(profile_id) > 64):
+            if repairs is None:
+                raise ValueError("id must be a short string")
+            profile_id = None  # the keychain entry is keyed by it: a new one is all we can do
+            repairs.append("its id was not a short string and was replaced")
         return cls(
-            name=str(data["name"]),
-            provider=str(data["provider"]),
-            environment=str(data["environment"]),
-            region=str(region) if region is not None else None,
-            base_url=str(data.get("base_url") or ""),
-            settings={str(k): str(v) for k, v in settings.items()},
-            webhook=_webhook_from_json(data.get("webhook") or {}),
-            id=str(data.get("id") or uuid.uuid4().hex),
+            name=data["name"].strip(),
+            provider=data["provider"],
+            environment=data["environment"],
+            region=region,
+            base_url=base_url,
+            settings=settings_from_json(data.get("settings") or {}, repairs),
+            webhook=_webhook_from_json(data.get("webhook") or {}, repairs),
+            id=profile_id or uuid.uuid4().hex,
         )
 
     def setting(self, name: str, default: str = "") -> str:
         return self.settings.get(name) or default
 
 
-def _webhook_from_json(data: object) -> WebhookSettings:
-    """Each known field checked for its type: a hand-edited file must not start a bad receiver."""
-    if not isinstance(data, dict):
-        raise ValueError("webhook must be an object")
-    values: dict[str, Any] = {}
-    for name, default in asdict(WebhookSettings()).items():
-        if name not in data:
-            continue
-        value = data[name]
-        expected = type(default)
-        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValueError(f"webhook {name} must be a whole number")
-        if not isinstance(value, expected):
-            raise ValueError(f"webhook {name} must be a {expected.__name__}")
-        values[name] = value
-    return WebhookSettings(**values)
+def _webhook_from_json(data: object, repairs: list[str] | None = None) -> WebhookSettings:
+    """Each known field checked for its type and range: a hand-edited file must not start a
+    bad receiver (a port of 99999 would only fail when the receiver starts)."""
+    return WebhookSettings(**webhook_values(data, asdict(WebhookSettings()), repairs))
 
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write through a temp file in the same folder and rename: all or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -128,43 +141,89 @@ class ProfileStore:
     # -- persistence --------------------------------------------------------------------------
 
     def load(self) -> None:
+        """Read the file; whatever cannot be read is kept aside once and reported once.
+
+        A file that is not a profiles list at all is moved aside and a fresh list started;
+        entries that cannot be read are dropped from the file after a copy of the original
+        is kept, so the next start neither loses them nor reports them again.
+        """
         self._profiles = []
         self.load_problem = None
-        if not self.path.exists():
+        clean_orphans(self.path.parent)
+        try:
+            present = self.path.exists() or self.path.is_symlink()
+        except OSError:
+            present = True
+        if not present:
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            entries = data.get("profiles", []) if isinstance(data, dict) else None
-            if not isinstance(entries, list):
-                raise ValueError("no 'profiles' list")
-        except (OSError, ValueError) as exc:
-            # Keep the unreadable file for the user to inspect; never overwrite it silently.
+            entries = read_entries(self.path)
+        except ValueError as exc:
+            self._set_aside(str(exc))
+            return
+        problems: list[str] = []
+        for index, entry in enumerate(entries):
+            repairs: list[str] = []
+            try:
+                profile = Profile.from_json(entry, repairs=repairs)
+            except ValueError as exc:
+                problems.append(f"#{index + 1} skipped: {exc}")
+                continue
+            profile = self._deduplicated(profile, repairs)
+            if repairs:
+                problems.append(f"#{index + 1} {short(profile.name)}: {'; '.join(repairs)}")
+            self._profiles.append(profile)
+        if problems:
+            self._keep_original(problems)
+
+    def _set_aside(self, reason: str) -> None:
+        """Move the unreadable file out of the way (never over an earlier one) and say so."""
+        try:
             backup = self._free_backup_path()
             self.path.replace(backup)
-            self.load_problem = (f"{self.path.name} could not be read ({exc}); it was kept as "
-                                 f"{backup.name} and a fresh list was started.")
-            log.warning(self.load_problem)
-            return
-        skipped: list[str] = []
-        for index, entry in enumerate(entries):
-            try:
-                self._profiles.append(Profile.from_json(entry))
-            except (TypeError, ValueError) as exc:
-                log.warning("profile #%d in %s skipped: %s", index + 1, self.path, exc)
-                skipped.append(f"#{index + 1}: {exc}")
-        if skipped:
-            # The next save would drop them: keep the original for the user first.
+        except OSError as exc:
+            self.load_problem = (f"{self.path.name} could not be read ({reason}) nor moved "
+                                 f"aside ({exc.strerror or exc}); no profiles were loaded.")
+        else:
+            self.load_problem = (f"{self.path.name} could not be read ({reason}); it was kept "
+                                 f"as {backup.name} and a fresh list was started.")
+        log.warning(self.load_problem)
+
+    def _keep_original(self, problems: list[str]) -> None:
+        """Copy the original aside, then write the readable profiles back."""
+        for problem in problems:
+            log.warning("%s: profile %s", self.path, problem)
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more (see the log)"
+                                           if len(problems) > 3 else "")
+        summary = (f"{len(problems)} profile(s) in {self.path.name} could not be read as "
+                   f"they were ({shown})")
+        try:
             backup = self._free_backup_path()
             shutil.copyfile(self.path, backup)
-            self.load_problem = (f"{len(skipped)} profile(s) in {self.path.name} could not be "
-                                 f"read ({'; '.join(skipped)}); the original file was kept as "
-                                 f"{backup.name}.")
+            self.save()
+        except OSError as exc:
+            self.load_problem = (f"{summary}; the original could not be kept aside "
+                                 f"({exc.strerror or exc}), so it is left as it is.")
+        else:
+            self.load_problem = f"{summary}; the original file was kept as {backup.name}."
+        log.warning(self.load_problem)
+
+    def _deduplicated(self, profile: Profile, repairs: list[str]) -> Profile:
+        """Names and ids are unique in the list; a hand-edited file may repeat them."""
+        if self.by_id(profile.id) is not None:
+            profile = replace(profile, id=uuid.uuid4().hex)
+            repairs.append("its id repeated an earlier profile's and was replaced")
+        if self.get(profile.name) is not None:
+            renamed = self.unique_name(profile.name)
+            repairs.append(f"its name repeated an earlier profile's; it is now {short(renamed)}")
+            profile = replace(profile, name=renamed)
+        return profile
 
     def _free_backup_path(self) -> Path:
         """``profiles.unreadable.json``, numbered so an earlier kept file is never replaced."""
         backup = self.path.with_suffix(".unreadable.json")
         n = 2
-        while backup.exists():
+        while backup.exists() or backup.is_symlink():
             backup = self.path.with_suffix(f".unreadable-{n}.json")
             n += 1
         return backup
@@ -274,14 +333,12 @@ class ProfileStore:
     def import_file(self, path: Path) -> tuple[list[Profile], list[str]]:
         """Add the profiles in an exported file; returns (added, problems). Never overwrites."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ProfileError(f"{path.name} is not a profiles file ({exc}).") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
-            raise ProfileError(f"{path.name} is not a Switchboard profiles file.")
+            entries = read_entries(path)
+        except ValueError as exc:
+            raise ProfileError(f"{path.name} is not a profiles file ({exc}).") from None
         added: list[Profile] = []
         problems: list[str] = []
-        for index, entry in enumerate(data["profiles"]):
+        for index, entry in enumerate(entries):
             try:
                 profile = Profile.from_json({**entry, "id": None})
             except (TypeError, ValueError) as exc:

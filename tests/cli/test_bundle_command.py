@@ -21,12 +21,14 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVPmB92K27uhbUJ
 
 
 def inspect(path: Path) -> tuple[int, str]:
+    """Exit code and everything printed: stdout, then stderr (where errors go)."""
     parser = argparse.ArgumentParser(prog="switchboard")
     command.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["bundle", "inspect", str(path)])
-    out = io.StringIO()
-    code = args.func(args, out)
-    return code, out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    code = args.func(args, out, err)
+    assert not (out.getvalue() and err.getvalue()), "a report or an error, not both"
+    return code, out.getvalue() + err.getvalue()
 
 
 @pytest.fixture

@@ -409,8 +409,14 @@ def test_pattern_reads_non_string_values_as_their_json_text() -> None:
     assert from_rule(post("/t", {"messageType": 9}), r6)
 
 
+def test_a_lookaround_pattern_cannot_run_and_says_why() -> None:
+    [f] = from_rule(post("/m", {"x": "y"}), rule("pattern", fields=["x"], regex="^(?!y)"))
+    assert f.extra.get("could_not_run") is True
+    assert "lookaround" in f.title or "cannot be used" in f.title
+
+
 def test_pattern_on_a_header_never_quotes_the_value() -> None:
-    r = rule("pattern", header="Authorization", regex="^(?!.*trk_)",
+    r = rule("pattern", header="Authorization", forbid="trk_",
              message="The trk_ key goes in X-Api-Key.")
     secret = "trk_" + "A1" * 16
     [f] = from_rule(post("/m", {}, headers=(*JSON, ("Authorization", f"Bearer {secret}"))), r)

@@ -262,7 +262,7 @@ def test_a_missing_required_key_is_refused(tmp_path: Path) -> None:
 
 def test_a_bad_regex_is_refused(tmp_path: Path) -> None:
     expect_error(tmp_path, MINIMAL + "host_pattern = '(api'\n",
-                 "environments[0].host_pattern", "not a valid regular expression")
+                 "environments[0].host_pattern", "not a usable regular expression")
 
 
 def test_a_bad_jmespath_is_refused(tmp_path: Path) -> None:

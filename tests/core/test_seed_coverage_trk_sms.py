@@ -230,8 +230,8 @@ def test_keys_are_redacted_wherever_they_appear(trk: Provider) -> None:
 def test_a_trk_key_in_authorization_is_flagged_by_lint(trk: Provider) -> None:
     rule = next(r for r in trk.lint if r.id == "key-not-in-authorization")
     assert rule.params["header"] == "Authorization"
-    assert not re.search(rule.params["regex"], f"Bearer {KEY}")
-    assert re.search(rule.params["regex"], "Bearer some-proxy-token")
+    assert re.search(rule.params["forbid"], f"Bearer {KEY}")
+    assert not re.search(rule.params["forbid"], "Bearer some-proxy-token")
 
 
 # -- checklist -------------------------------------------------------------------------------------

@@ -36,9 +36,15 @@ class ImportFileError(Exception):
     """A file that cannot be imported: ``str()`` is one line naming the file and the reason."""
 
     def __init__(self, source: str | Path, reason: str) -> None:
-        self.source = str(source)
-        self.reason = reason
-        super().__init__(f"{self.source}: {reason}")
+        self.source = _one_line(str(source))
+        self.reason = _one_line(reason)  # reasons may quote the file: it chooses the text
+        super().__init__(f"{self.source}: {self.reason}")
+
+
+def _one_line(text: str) -> str:
+    """Control characters shown escaped (``\\n``), so a message stays one line on a terminal."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
 
 
 def read_source(source: str | Path, limit: int = MAX_IMPORT_BYTES) -> bytes:

@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop.core.paths import clean_orphans, temp_prefix
+
 Scalar = str | int | bool
 Table = Mapping[str, Any]
 
@@ -142,7 +144,8 @@ def load(path: Path, limit: int) -> dict[str, Any]:
 def atomic_write(path: Path, text: str) -> None:
     """Write through a temp file in the same folder, then rename over: all or nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    clean_orphans(path.parent, only=path.name)  # an earlier write of this file, killed
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

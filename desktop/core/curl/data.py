@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import quote
@@ -19,8 +21,20 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 
 def read_file(cwd: Path, path: str, shown: str, substitutions: Sequence[str] = ()) -> bytes:
     """The bytes of ``@path`` relative to *cwd*, or of a ``<(printf ...)`` in *substitutions*."""
-    if path.startswith("<(") and path.endswith(")") and path[2:-1] in substitutions:
+    if is_inline(path, substitutions):
         return printf_output(path[2:-1])
+    check_reference(path, shown)
+    shown_file = f"{shown} @{path if len(path) <= 40 else path[:39] + '…'}"
+    return _read_bounded(cwd / path, shown_file)
+
+
+def is_inline(path: str, substitutions: Sequence[str]) -> bool:
+    """``@<(printf ...)``: text in the command itself, not a file."""
+    return path.startswith("<(") and path.endswith(")") and path[2:-1] in substitutions
+
+
+def check_reference(path: str, shown: str) -> None:
+    """Refuse what no file name can stand for here (standard input, nothing)."""
     if path == "-":
         raise CurlParseError(
             f"{shown} @- reads standard input, which Switchboard cannot do; "
@@ -28,21 +42,32 @@ def read_file(cwd: Path, path: str, shown: str, substitutions: Sequence[str] = (
         )
     if not path:
         raise CurlParseError(f"{shown} @ needs a file name after the @")
-    shown_file = f"{shown} @{path if len(path) <= 40 else path[:39] + '…'}"
-    file = cwd / path
+
+
+def _read_bounded(file: Path, shown_file: str) -> bytes:
+    """At most ``MAX_FILE_BYTES`` of a regular file; a FIFO or device (which could block or
+    never end) is refused on the open descriptor, so it cannot be swapped in after a check."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        is_file = file.is_file()
-        size = file.stat().st_size if is_file else 0
+        fd = os.open(file, flags)
     except (OSError, ValueError):
-        is_file = False
-    if not is_file:
-        raise CurlParseError(f"{shown_file}: there is no such file")
-    if size > MAX_FILE_BYTES:
-        raise CurlParseError(f"{shown_file}: larger than {MAX_FILE_BYTES >> 20} MiB")
+        raise CurlParseError(f"{shown_file}: there is no such file") from None
     try:
-        return file.read_bytes()
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CurlParseError(f"{shown_file}: there is no such file (not a regular file)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            content = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise CurlParseError(f"{shown_file}: cannot read it ({error.strerror})") from None
+    finally:
+        if fd != -1:
+            os.close(fd)
+    if len(content) > MAX_FILE_BYTES:
+        raise CurlParseError(f"{shown_file}: larger than {MAX_FILE_BYTES >> 20} MiB")
+    return content
 
 
 def file_to_string(content: bytes) -> bytes:

@@ -16,7 +16,13 @@ import re
 from pathlib import Path, PurePath
 
 from desktop.core.curl import options
-from desktop.core.curl.data import file_to_string, read_file, urlencode
+from desktop.core.curl.data import (
+    check_reference,
+    file_to_string,
+    is_inline,
+    read_file,
+    urlencode,
+)
 from desktop.core.curl.form import FormPart, encode_multipart, parse_field
 from desktop.core.curl.headers import HeaderOptions, as_text, assemble_headers
 from desktop.core.curl.request import BodyKind, CurlParseError, CurlRequest, HeaderOrigin
@@ -39,17 +45,21 @@ _DATA_OPTIONS = {
 def parse_curl(command: str, *, cwd: Path | str | None = None) -> CurlRequest:
     """The request *command* describes; files named with ``@`` are read relative to *cwd*.
 
+    Without *cwd* no file is read: a pasted command (from a ticket, a web page) could
+    name ``@~/.ssh/id_rsa`` and put it in a request about to be sent. Each file it names
+    is then listed in ``local_files`` and in a warning, and its contents are left out.
     Raises :class:`CurlParseError` (and nothing else) when the text cannot be read.
     """
-    reader = _Reader(Path.cwd() if cwd is None else Path(cwd))
+    reader = _Reader(None if cwd is None else Path(cwd))
     args = reader.curl_arguments(command)
     reader.read_options(args)
     return reader.build()
 
 
 class _Reader:
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path | None) -> None:
         self.cwd = cwd
+        self.local_files: list[str] = []
         self.warnings: list[str] = []
         self.urls: list[str] = []
         self.method: str | None = None
@@ -209,8 +219,8 @@ class _Reader:
                 self.h.cookies.append(self.text(text, shown))
         elif name == "upload-file":
             raise CurlParseError(
-                f"{shown} (upload a file with PUT) is not supported; "
-                "use -X PUT --data-binary @FILE instead"
+                f"{shown} {_short(text)!r} uploads a local file with PUT, which is not "
+                "supported (the file was not read); use -X PUT --data-binary @FILE instead"
             )
         elif name == "next":
             self.warn("only the first request is read; everything after --next is ignored")
@@ -253,7 +263,14 @@ class _Reader:
         return as_text(value, f"the value of {shown}", self.warn)
 
     def read_file(self, word: Word | None, path: str, shown: str) -> bytes:
-        return read_file(self.cwd, path, shown, word.process_substitutions if word else ())
+        substitutions = word.process_substitutions if word else ()
+        if self.cwd is not None or is_inline(path, substitutions):
+            return read_file(self.cwd or Path(), path, shown, substitutions)
+        check_reference(path, shown)
+        self.local_files.append(path)
+        self.warn(f"{shown} names the local file {_short(path)!r}, which curl would send; "
+                  "Switchboard did not read it, so its contents are not in this request")
+        return b""
 
     # -- the request -------------------------------------------------------
 
@@ -312,6 +329,7 @@ class _Reader:
             removed_headers=tuple(dict.fromkeys(assembled.removed)),
             header_origins=tuple(origins),
             body_kind=kind,
+            local_files=tuple(dict.fromkeys(self.local_files)),
         )
 
     def _url(self) -> str:

@@ -55,6 +55,9 @@ class CurlRequest:
     header_origins: tuple[HeaderOrigin, ...] = ()
     """One per header; empty means every header came from ``-H``."""
     body_kind: BodyKind = BodyKind.NONE
+    local_files: tuple[str, ...] = ()
+    """Local files the command would send (``-d @f``, ``-F x=@f``, ``-H @f``...) that were
+    not read: unless the caller names a folder to read from, their contents are left out."""
 
     def header(self, name: str) -> str | None:
         return header_value(self.headers, name)

@@ -10,7 +10,6 @@ Within an entry, causes whose ``when`` holds for this response come first.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -20,6 +19,7 @@ import jmespath.exceptions
 from desktop.core.diagnosis.context import DiagnosisContext
 from desktop.core.finding import Finding, Severity
 from desktop.core.provider.model import CatalogEntry, Provider
+from desktop.core.userregex import compile_user_regex
 
 _SEVERITY = {"error": Severity.ERROR, "warn": Severity.WARN, "info": Severity.INFO}
 
@@ -52,7 +52,7 @@ def score(entry: CatalogEntry, ctx: DiagnosisContext) -> int:
         # The extracted message first; the whole body too, since some APIs put the
         # telling text elsewhere (a failure code inside a list item).
         haystacks = [text for text in (ctx.message, ctx.body_text) if text]
-        if not any(re.search(match.message, text) for text in haystacks):
+        if not any(_search(match.message, text) for text in haystacks):
             return 0
         points += 5
     if match.path is not None:
@@ -64,6 +64,15 @@ def score(entry: CatalogEntry, ctx: DiagnosisContext) -> int:
             return 0
         points += 2
     return points
+
+
+def _search(pattern: str, text: str) -> bool:
+    """RE2: a catalog's pattern over a server's body runs in linear time (a user's file may
+    hold a backtracking trap, and a hostile server chooses the body)."""
+    try:
+        return compile_user_regex(pattern).search(text) is not None
+    except ValueError:
+        return False  # refused when the file loaded; a pattern built in code gets no match
 
 
 def matches(provider: Provider, ctx: DiagnosisContext) -> list[CatalogMatch]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlunsplit
 
 from desktop.core.lint.context import JSON_TYPES, excerpt
 from desktop.core.lint.jsonpath import parse_simple
 from desktop.core.lint.run import RuleError, RuleRun, is_placeholder, scalars
+from desktop.core.userregex import compile_user_regex
 
 AUTOMATIC_HEADER_FIXES = ("generate_uuid",)
 
@@ -74,12 +73,12 @@ def json_body(run: RuleRun) -> None:
                    evidence=content_type, next_action="Set Content-Type: application/json.")
 
 
-@lru_cache(maxsize=128)
-def _regex(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> Any:
+    """A provider file's regex, in RE2 (linear time over whatever the user typed)."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise RuleError(f"its regex does not compile ({exc})") from exc
+        return compile_user_regex(pattern)
+    except ValueError as exc:
+        raise RuleError(f"its regex cannot be used ({exc})") from exc
 
 
 def _as_text(value: Any) -> str:
@@ -87,35 +86,43 @@ def _as_text(value: Any) -> str:
 
 
 def pattern(run: RuleRun) -> None:
-    regex = _regex(run.text_param("regex"))
+    """Values must match ``regex``, or must not match ``forbid``."""
+    forbid = run.param("forbid")
+    regex = _regex(run.text_param("forbid") if forbid else run.text_param("regex"))
     fields = run.list_param("fields", required=False)
     header = run.param("header")
     query = run.list_param("query", required=False)
     if not fields and not header and not query:
         raise RuleError("it needs 'fields', 'header' or 'query'")
-    what = run.rule.message or f"it must match {regex.pattern}"
+    expected = f"it must not match {regex.pattern}" if forbid else \
+        f"it must match {regex.pattern}"
+    what = run.rule.message or expected
+
+    def fine(text: str) -> bool:
+        found = regex.search(text) is not None
+        return not found if forbid else found
+
     for expression in fields:
         for located in scalars(run.body_values(expression)):
-            if is_placeholder(located.value) or regex.search(_as_text(located.value)):
+            if is_placeholder(located.value) or fine(_as_text(located.value)):
                 continue
             run.report(f"{located.name}: {what}", location=located.location,
                        evidence=excerpt(located.value), use_message_as_cause=False,
-                       next_action=f"Change {located.name} so it matches {regex.pattern}.")
+                       next_action=f"Change {located.name}: {expected}.")
     if isinstance(header, str) and header:
         lowered = header.lower()
         for name, value in run.ctx.spec.headers:
-            if name.lower() == lowered and not regex.search(value):
+            if name.lower() == lowered and not fine(value):
                 # The value itself is never quoted: headers carry credentials.
                 run.report(f"Header {name}: {what}", location=f"header:{name}",
                            use_message_as_cause=False,
                            next_action=f"Change or remove the {name} header.")
     for name in query:
         for param in run.ctx.query:
-            if param.name == name and not is_placeholder(param.value) \
-                    and not regex.search(param.value):
+            if param.name == name and not is_placeholder(param.value) and not fine(param.value):
                 run.report(f"Query parameter {name}: {what}", location=f"query:{name}",
                            evidence=excerpt(param.value), use_message_as_cause=False,
-                           next_action=f"Change {name} so it matches {regex.pattern}.")
+                           next_action=f"Change {name}: {expected}.")
 
 
 def required_field(run: RuleRun) -> None:

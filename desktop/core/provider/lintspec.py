@@ -7,12 +7,12 @@ error naming the key instead of a rule that silently never fires.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.provider.model import LintRule
 from desktop.core.provider.reader import Reader, check_jmespath
+from desktop.core.userregex import compile_user_regex
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 LINT_RULES = (
@@ -63,7 +63,7 @@ LINT_PARAMS: dict[str, RuleParams] = {
     "https_urls": RuleParams(required=("fields",)),
     "link_placeholders": RuleParams(required=("field", "links_field"), optional=("key", "min")),
     "json_body": RuleParams(),
-    "pattern": RuleParams(required=("regex",), one_of=("fields", "header", "query")),
+    "pattern": RuleParams(optional=("regex", "forbid"), one_of=("fields", "header", "query")),
     "required_field": RuleParams(required=("fields",)),
 }
 """Parameters of each rule kind; ``desktop.core.lint`` implements the kinds themselves."""
@@ -99,6 +99,8 @@ def lint_params(r: Reader, rule: str, raw: dict[str, Any]) -> dict[str, Any]:
             r.fail(name, f"is required by rule {rule!r}")
     if spec.one_of and not any(name in raw for name in spec.one_of):
         r.fail(spec.one_of[0], f"rule {rule!r} needs one of: {', '.join(spec.one_of)}")
+    if rule == "pattern" and ("regex" in raw) == ("forbid" in raw):
+        r.fail("regex", "rule 'pattern' takes one of regex (must match) or forbid (must not)")
     params: dict[str, Any] = {}
     for name, value in raw.items():
         params[name] = _lint_param(r, name, value)
@@ -124,11 +126,11 @@ def _lint_param(r: Reader, name: str, value: Any) -> Any:
         r.fail(name, f"must be a non-empty string, not {value!r}")
     if name in ("field", "type_field", "media_field", "links_field"):
         check_jmespath(r, name, value)
-    elif name == "regex":
+    elif name in ("regex", "forbid"):
         try:
-            re.compile(value)
-        except re.error as exc:
-            r.fail(name, f"is not a valid regular expression ({exc})")
+            compile_user_regex(value)
+        except ValueError as exc:
+            r.fail(name, f"is not a usable regular expression ({exc})")
     elif name == "prefix" and not value.startswith("/"):
         r.fail(name, "must start with '/'")
     elif name == "fix" and value not in LINT_FIXES:

@@ -15,21 +15,79 @@ from desktop.core.provider.model import (
     StepKind,
 )
 from desktop.core.provider.reader import ProviderError, Reader
+from desktop.core.provider.tomlguard import longest_dotted_key
 
 SCHEMA_VERSION = 1
 
 
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest provider file read; the built-in ones are under 40 KB."""
+MAX_DEPTH = 32
+"""Tables and arrays nested deeper than this are refused: no provider needs more than a
+handful of levels, and deeper ones would only feed recursion further down."""
+
+
 def read_provider_toml(path: Path) -> dict:
-    """The raw table of a provider file; raises ProviderError when it is not TOML."""
+    """The raw table of a provider file; raises ProviderError when it is not usable TOML.
+
+    A user's providers folder may hold anything (a FIFO, a directory called x.toml, a
+    huge or hostile file): each is refused with a reason, bounded in time and memory,
+    so one broken file never stops the others from loading.
+    """
     name = path.name
+    text = _read_bounded(path, name)
+    if longest_dotted_key(text) > MAX_DEPTH:  # tomllib takes quadratic memory on these
+        raise ProviderError(name, "", f"has a dotted key of more than {MAX_DEPTH} parts")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProviderError(name, "", f"cannot be read ({exc.strerror or exc})") from exc
-    except UnicodeDecodeError as exc:
-        raise ProviderError(name, "", "is not UTF-8 text") from exc
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProviderError(name, "", f"is not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise ProviderError(name, "", f"nests arrays or tables more than {MAX_DEPTH} levels "
+                            "deep") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        what = "a number with thousands of digits" if "digits" in str(exc) else \
+            "a value that cannot be read"
+        raise ProviderError(name, "", f"holds {what}") from None
+    deep = _too_deep(data)
+    if deep is not None:
+        shown = deep if len(deep) <= 60 else deep[:59] + "…"
+        raise ProviderError(name, shown, f"nests arrays or tables more than {MAX_DEPTH} "
+                            "levels deep")
+    return data
+
+
+def _read_bounded(path: Path, name: str) -> str:
+    try:
+        if not path.is_file():  # a FIFO, device or directory would block or fail to read
+            missing = not path.exists() and not path.is_symlink()
+            raise ProviderError(name, "", "does not exist" if missing else
+                                "is not a regular file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ProviderError(name, "", f"cannot be read ({exc.strerror or exc})") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise ProviderError(name, "", f"is larger than {MAX_FILE_BYTES // 1024} KiB")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProviderError(name, "", "is not UTF-8 text") from exc
+
+
+def _too_deep(data: object) -> str | None:
+    """The key path of the first value nested deeper than ``MAX_DEPTH``, or None."""
+    stack: list[tuple[object, str, int]] = [(data, "", 0)]
+    while stack:
+        value, key, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return key
+        if isinstance(value, dict):
+            stack.extend((item, f"{key}.{k}" if key else str(k), depth + 1)
+                         for k, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{key}[{i}]", depth + 1) for i, item in enumerate(value))
+    return None
 
 
 def resolve_extends(data: dict, file: str, bases: dict[str, dict]) -> dict:

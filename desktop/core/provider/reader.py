@@ -8,12 +8,13 @@ Unknown keys are rejected too: a typo must not silently disable a rule.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import jmespath
 import jmespath.exceptions
+
+from desktop.core.userregex import compile_user_regex
 
 
 class ProviderError(ValueError):
@@ -170,9 +171,9 @@ class Reader:
         value = self.opt_str(name)
         if value is not None:
             try:
-                re.compile(value)
-            except re.error as exc:
-                self.fail(name, f"is not a valid regular expression ({exc})")
+                compile_user_regex(value)
+            except ValueError as exc:
+                self.fail(name, f"is not a usable regular expression ({exc})")
         return value
 
     def jmespath(self, name: str, *, required: bool = False) -> str:
@@ -187,15 +188,25 @@ class Reader:
             self.fail(unknown[0], "is not a known key here (typo?)")
 
 
+MAX_EXPRESSION_LENGTH = 2000
+"""The longest JMESPath expression accepted; the shipped ones are under 400 characters."""
+
+
 def check_jmespath(reader: Reader, name: str, expression: str) -> None:
     if not expression:
         return
+    if len(expression) > MAX_EXPRESSION_LENGTH:
+        reader.fail(name, f"is a JMESPath expression of {len(expression):,} characters (at "
+                    f"most {MAX_EXPRESSION_LENGTH:,})")
     try:
         parsed = jmespath.compile(expression).parsed
+        negates_then_selects = _negates_then_selects(parsed)
     except jmespath.exceptions.JMESPathError as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         reader.fail(name, f"is not a valid JMESPath expression ({first_line})")
-    if _negates_then_selects(parsed):
+    except RecursionError:
+        reader.fail(name, "is a JMESPath expression nested too deeply")
+    if negates_then_selects:
         reader.fail(name, "uses '!a.b', which JMESPath reads as '(!a).b' and is always null; "
                     "write '!(a.b)'")
 

@@ -51,11 +51,19 @@ class ProviderRegistry:
         if not directory.is_dir():
             return
         tables: list[tuple[Path, dict]] = []
-        for path in sorted(directory.glob("*.toml")):
+        try:
+            paths = sorted(directory.glob("*.toml"))
+        except OSError as exc:  # the folder vanished or cannot be listed: nothing to add
+            self._skip(ProviderError(directory.name, "", f"cannot be listed ({exc})"))
+            return
+        for path in paths:
             try:
                 data = read_provider_toml(path)
             except ProviderError as exc:
                 self._skip(exc)
+                continue
+            except Exception as exc:  # one file never stops the others
+                self._skip(unexpected(path.name, exc))
                 continue
             tables.append((path, data))
             if isinstance(data.get("id"), str) and "extends" not in data:
@@ -71,6 +79,9 @@ class ProviderRegistry:
             except ProviderError as exc:
                 self._skip(exc)
                 continue
+            except Exception as exc:  # a check we missed: skipped, not fatal
+                self._skip(unexpected(path.name, exc))
+                continue
             if provider.id in loaded_here:
                 self._skip(ProviderError(path.name, "id", f"{provider.id!r} is already defined "
                                          f"by {loaded_here[provider.id]}; this file is ignored"))
@@ -85,6 +96,15 @@ class ProviderRegistry:
         self.problems.append(exc)
 
 
+def unexpected(file: str, exc: Exception) -> ProviderError:
+    """A failure no check of the loader names, as a report like the others (and logged in
+    full, so it can be turned into a proper check)."""
+    log.debug("provider file %s could not be loaded", file, exc_info=exc)  # never on stderr
+    reason = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return ProviderError(file, "", f"cannot be loaded ({type(exc).__name__}"
+                         + (f": {reason})" if reason else ")"))
+
+
 def load_registry(user_dir: Path | None = None) -> ProviderRegistry:
     """Built-in providers, then the user's (``<config>/providers/*.toml``) on top."""
     registry = ProviderRegistry()
@@ -92,6 +112,11 @@ def load_registry(user_dir: Path | None = None) -> ProviderRegistry:
     if user_dir is None:
         from desktop.core.paths import user_providers_dir
 
-        user_dir = user_providers_dir()
+        try:
+            user_dir = user_providers_dir()
+        except OSError as exc:  # "providers" is a file, or the folder cannot be made
+            registry._skip(ProviderError("providers", "", f"cannot be used as the folder of "
+                                         f"your provider files ({exc.strerror or exc})"))
+            return registry
     registry.add_dir(user_dir, builtin=False)
     return registry

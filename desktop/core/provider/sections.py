@@ -47,7 +47,11 @@ def unique(reader: Reader, name: str, ids: list[str]) -> None:
 
 
 def check_url(reader: Reader, key: str, url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "http://[::1": an unclosed IPv6 bracket, a bad port
+        raise ProviderError(reader.file, key, f"is not a valid URL ({exc}); got {url!r}") \
+            from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ProviderError(reader.file, key, f"must be an http(s) URL; got {url!r}")
 
