@@ -108,7 +108,7 @@ def measure(runs: int, quick: bool) -> list[Figure]:
             speed.append(_redact_throughput(exchanges)[0])
     return [
         Figure("bundle.export", f"Bundle export of {count:,} Exchanges (5 KB bodies)", "s",
-               Budget("max", 3.0), values=export, floor=plain,
+               Budget("max", 2.0), values=export, floor=plain,
                floor_title="the same Exchanges as plain JSON in a zip, no redaction",
                notes=[f"{size / 1e6:.1f} MB of URLs, headers and bodies; build_bundle_async "
                       "(plan + safety scan + atomic write)",

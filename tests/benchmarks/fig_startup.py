@@ -81,7 +81,7 @@ def measure(runs: int, quick: bool) -> list[Figure]:
     heavy_seen = sorted({name for report in record.heavy if report != "none"
                          for name in report.split(", ")})
     return [
-        Figure("startup.first_paint", "Cold start to first paint", "s", Budget("ratio", 1.5),
+        Figure("startup.first_paint", "Cold start to first paint", "s", Budget("ratio", 1.2),
                values=record.paint, floor=record.paint_floor,
                floor_title="bare PySide6 QMainWindow",
                details={"child_reported_s": record.child_reported}),
@@ -91,7 +91,7 @@ def measure(runs: int, quick: bool) -> list[Figure]:
                notes=[f"imported: {', '.join(heavy_seen) or 'none'} "
                       "(of pyqtgraph, aiohttp, phonenumbers, pygments)"],
                details={"reports": record.heavy}),
-        Figure("startup.idle_rss", "Idle RSS after start-up", "B", Budget("ratio", 1.6),
+        Figure("startup.idle_rss", "Idle RSS after start-up", "B", Budget("ratio", 1.3),
                values=record.rss, floor=record.rss_floor,
                floor_title="bare PySide6 QMainWindow",
                notes=["heavy modules imported when idle (the sandbox listens; aiohttp loads "
