@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from desktop import APP_NAME, __version__
 
@@ -25,11 +25,27 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+def _parser_class() -> type[argparse.ArgumentParser]:
+    import argparse
+
+    class RedactingParser(argparse.ArgumentParser):
+        """Usage errors quote what was typed ("unrecognized arguments: -u user:pw ..."):
+        they go through the redactor like everything else Switchboard prints."""
+
+        def error(self, message: str) -> NoReturn:
+            from desktop.core.redact import Redactor
+
+            self.print_usage(sys.stderr)
+            self.exit(2, f"{self.prog}: error: {Redactor().redact_text(message)}\n")
+
+    return RedactingParser
+
+
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     """The full parser; ``with_commands=False`` leaves the subcommands out (the window path)."""
     import argparse
 
-    parser = argparse.ArgumentParser(
+    parser = _parser_class()(
         prog="switchboard",
         description=f"{APP_NAME}: a diagnostic console for messaging REST APIs. "
         "With no command, opens the window.",
@@ -71,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.ui.app import run_gui
 
         return run_gui(smoke=args.smoke)
-    return int(args.func(args) or 0)
+    from desktop.commands.output import pipe_safe
+
+    # Every command: a reader that goes away (``| head``) ends it quietly, not with a traceback.
+    return int(pipe_safe(args.func)(args) or 0)
 
 
 def _opens_window(args: list[str]) -> bool:

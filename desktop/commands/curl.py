@@ -25,10 +25,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="curl_action", metavar="ACTION", required=True)
     parse = actions.add_parser(
         "parse",
-        help="curl command on stdin -> JSON request on stdout",
-        description='Print {"method", "url", "headers", "body"} for the curl command on '
-        "stdin. A body that is not UTF-8 is printed in base64 with "
+        help="curl command (arguments or stdin) -> JSON request on stdout",
+        description='Print {"method", "url", "headers", "body"} for the curl command given '
+        "as arguments or on stdin. A body that is not UTF-8 is printed in base64 with "
         '"body_encoding": "base64".',
+    )
+    parse.add_argument(
+        "command", nargs=argparse.REMAINDER, metavar="CURL ...",
+        help="the curl command itself, as arguments (quote it as one, or leave it out and "
+        "pipe it on stdin)",
     )
     parse.add_argument(
         "--wire",
@@ -49,14 +54,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from desktop.core.curl import CurlExportError, CurlParseError
 
-    text = _read_stdin()
+    from desktop.core.redact import Redactor
+
+    text = _command_text(args) if getattr(args, "command", None) else _read_stdin()
     try:
         if args.curl_action == "parse":
             output = _parse(text, wire=args.wire)
         else:
             output = _export(text, multiline=not args.single_line)
     except (CurlParseError, CurlExportError) as error:
-        print(f"switchboard curl {args.curl_action}: {error}", file=sys.stderr)
+        # The command may carry credentials: an error never repeats them.
+        message = Redactor().redact_text(str(error))
+        print(f"switchboard curl {args.curl_action}: {message}", file=sys.stderr)
         return EXIT_USAGE
     print(output)
     return EXIT_OK
@@ -167,6 +176,17 @@ def _load_request(text: str) -> dict[str, Any]:
         "insecure": data.get("insecure") is True,
         "follow_redirects": data.get("follow_redirects") is True,
     }
+
+
+def _command_text(args: argparse.Namespace) -> str:
+    """The command given as arguments: one quoted argument as is, or the words the shell
+    split, quoted back (``curl -u a:b https://x`` typed after ``curl parse``)."""
+    import shlex
+
+    words = list(args.command)
+    if words and words[0] == "--":
+        words = words[1:]
+    return words[0] if len(words) == 1 else shlex.join(words)
 
 
 def _read_stdin() -> str:
