@@ -43,7 +43,6 @@ def _parser_class() -> type[argparse.ArgumentParser]:
 
 def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     """The full parser; ``with_commands=False`` leaves the subcommands out (the window path)."""
-    import argparse
 
     parser = _parser_class()(
         prog="switchboard",

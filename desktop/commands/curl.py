@@ -53,7 +53,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from desktop.core.curl import CurlExportError, CurlParseError
-
     from desktop.core.redact import Redactor
 
     text = _command_text(args) if getattr(args, "command", None) else _read_stdin()

@@ -1,4 +1,4 @@
-"""Help › About: version, versions of what it runs on, where its files are."""
+"""Help › About: version, versions of what it runs on, where its files and secrets are."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from desktop import APP_NAME, __version__
 from desktop.core.logsetup import log_file
 from desktop.core.paths import config_dir
+from desktop.core.window_text import secrets_location
+from desktop.ui.widgets.accessible import describe_buttons
 
 
-def about_text() -> str:
+def about_text(secrets: str = "") -> str:
+    """``secrets``: where the secrets really are (``window_text.secrets_location``)."""
+    where = f"<p>{secrets}</p>" if secrets else ""
     return (
         f"<h3>{APP_NAME} {__version__}</h3>"
         "<p>A diagnostic console for messaging (SMS/MMS/Viber) REST API integrations: "
@@ -22,14 +26,27 @@ def about_text() -> str:
         f"<p>Python {platform.python_version()} · Qt {qVersion()} · PySide6 {pyside_version}"
         f"<br>{platform.system()} {platform.release()}</p>"
         f"<p>Profiles: {config_dir()}<br>Log: {log_file()}</p>"
-        "<p>Secrets are kept in the OS keychain, never in these folders.</p>"
+        f"{where}"
+        "<p>Help › Keyboard shortcuts lists every key.</p>"
     )
+
+
+def current_secrets_location(parent: QWidget) -> str:
+    """Asks the window's SecretStore (the keychain probe runs now if nothing needed it yet)."""
+    ctx = getattr(parent, "ctx", None)
+    if ctx is None:
+        return "Secrets are kept in the OS keychain when there is one, else in memory only."
+    status = ctx.workspace.secrets.status
+    return secrets_location(status.available, status.backend)
 
 
 def show_about(parent: QWidget) -> QMessageBox:
     box = QMessageBox(parent)
+    box.setObjectName("aboutBox")
     box.setWindowTitle(f"About {APP_NAME}")
-    box.setText(about_text())
+    box.setText(about_text(current_secrets_location(parent)))
     box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    describe_buttons(box, OK="Close the About box")
     box.open()
     return box

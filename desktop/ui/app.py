@@ -31,7 +31,7 @@ def _application(argv: list[str]) -> QApplication:
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
-    from desktop.ui.style import apply_style, fusion_arguments
+    from desktop.ui.style import apply_style, fusion_arguments, start_theme
 
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
@@ -41,6 +41,7 @@ def _application(argv: list[str]) -> QApplication:
         app = QApplication(fusion_arguments(argv))
     app.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # closing the window starts an orderly async shutdown
+    start_theme()  # light or dark from the platform palette, before the first paint
     return app
 
 

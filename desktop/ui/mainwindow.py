@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QSplitter,
     QTabWidget,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME
 from desktop.ui import window_state
-from desktop.ui.style import WARNING, production_badge, sidebar_heading, style_text
+from desktop.ui.style import SIDEBAR_MIN_WIDTH, sidebar_heading
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -115,14 +114,16 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pages")
         self.tabs.setDocumentMode(True)
-        for title in PAGE_TITLES:
+        for number, title in enumerate(PAGE_TITLES):
             self.tabs.addTab(_Placeholder(), title)
+            self.tabs.setTabToolTip(number, f"{title} (Ctrl+{number + 1})")
         self.tabs.currentChanged.connect(self._tab_shown)
         # Horizontal is QSplitter's default: spelling it out touches PySide's Qt namespace,
         # whose first use costs ~40 ms, before the first paint.
         self.splitter = QSplitter()
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.tabs)
+        self.splitter.setChildrenCollapsible(False)  # the sidebar stays readable (Ctrl+B hides it)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 960])
         self.setCentralWidget(self.splitter)
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
 
     def _sidebar_placeholder(self) -> QWidget:
         placeholder = QWidget()
+        placeholder.setMinimumWidth(SIDEBAR_MIN_WIDTH)
         layout = QVBoxLayout(placeholder)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addWidget(sidebar_heading("Profiles"))
@@ -147,8 +149,12 @@ class MainWindow(QMainWindow):
     def attach(self, ctx: AppContext) -> None:
         """Bring in the workspace: the profile sidebar, the actions, the current page."""
         from desktop.ui.sidebar import ProfileSidebar
+        from desktop.ui.style import show_focus_rings
+        from desktop.ui.theme import theme
 
         self.ctx = ctx
+        theme().follow_system()  # after the first paint: see desktop.ui.theme
+        show_focus_rings()
         self._install_shortcuts()
         sidebar = ProfileSidebar(ctx)
         sizes = self.splitter.sizes()
@@ -172,8 +178,13 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         self._show_keychain_status()
-        if self.ctx.workspace.profiles.load_problem:
-            self.statusBar().showMessage(self.ctx.workspace.profiles.load_problem)
+        notes = [self.ctx.workspace.profiles.load_problem or ""]
+        skipped = self.ctx.workspace.providers.problems  # broken provider files, each logged
+        if skipped:
+            more = f" (and {len(skipped) - 1} more: see the log)" if len(skipped) > 1 else ""
+            notes.append(f"Provider file skipped: {skipped[0]}{more}")
+        if any(notes):
+            self.statusBar().showMessage("  ·  ".join(note for note in notes if note))
 
     # -- pages ----------------------------------------------------------------------------------
 
@@ -192,6 +203,7 @@ class MainWindow(QMainWindow):
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
         self.tabs.insertTab(index, page, title)
+        self.tabs.setTabToolTip(index, f"{title} (Ctrl+{index + 1})")
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         placeholder.deleteLater()
@@ -205,25 +217,14 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------------
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.production_badge = QLabel("PRODUCTION")
-        self.production_badge.setObjectName("statusProduction")
-        production_badge(self.production_badge)
-        self.production_badge.hide()
-        self.profile_label = QLabel()
-        self.profile_label.setObjectName("statusProfile")
-        self.sandbox_label = QLabel("Sandbox: starting…")
-        self.sandbox_label.setObjectName("statusSandbox")
-        self.receiver_label = QLabel("Receiver: off")
-        self.receiver_label.setObjectName("statusReceiver")
-        self.keychain_label = style_text(QLabel(), colour=WARNING)
-        self.keychain_label.setObjectName("statusWarning")
-        self.keychain_label.hide()
-        bar.addPermanentWidget(self.keychain_label)
-        bar.addPermanentWidget(self.production_badge)
-        bar.addPermanentWidget(self.profile_label)
-        bar.addPermanentWidget(self.sandbox_label)
-        bar.addPermanentWidget(self.receiver_label)
+        from desktop.ui.statusbar import StatusBar, StatusTipRouter
+
+        bar = StatusBar(self)
+        self.setStatusBar(bar)
+        self._status_tips = StatusTipRouter(self, bar)
+        self.production_badge, self.profile_label = bar.production_badge, bar.profile_label
+        self.sandbox_label, self.receiver_label = bar.sandbox_label, bar.receiver_label
+        self.keychain_label = bar.keychain_label
 
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
                 slot, *, tip: str = "") -> QAction:
@@ -269,12 +270,20 @@ class MainWindow(QMainWindow):
 
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("Open the &log folder", None, self._open_log_folder))
+        self.help_menu.addAction(self._action("&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts,
+                                              tip="Every key, and where it works"))
         self.help_menu.addAction(self._action(f"&About {APP_NAME}", "F1", self._about))
 
     def _about(self) -> None:
         from desktop.ui.about import show_about
 
-        show_about(self)
+        self.about_box = show_about(self)
+
+    def show_shortcuts(self) -> QWidget:
+        from desktop.ui.shortcuts import show_shortcuts
+
+        self.shortcuts_dialog = show_shortcuts(self)
+        return self.shortcuts_dialog
 
     def _build_profile_actions(self) -> None:
         """New/Edit/Duplicate/Delete/Import/Export: File menu, sidebar buttons, context menu."""
@@ -365,23 +374,10 @@ class MainWindow(QMainWindow):
     # -- state ---------------------------------------------------------------------------------
 
     def restore_state(self) -> None:
-        store = window_state.settings()
-        geometry = window_state.read_bytes(store, "window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        splitter = window_state.read_bytes(store, "window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        tab = window_state.read_int(store, "window/tab", 0)
-        if 0 <= tab < self.tabs.count():
-            self.tabs.setCurrentIndex(tab)
+        window_state.restore(self)
 
     def save_state(self) -> None:
-        store = window_state.settings()
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/splitter", self.splitter.saveState())
-        store.setValue("window/tab", self.tabs.currentIndex())
-        store.sync()
+        window_state.save(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closing:

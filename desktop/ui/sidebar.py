@@ -1,10 +1,16 @@
-"""The profile sidebar: profiles grouped by provider → environment, production unmistakable."""
+"""The profile sidebar: profiles grouped by provider → environment, production unmistakable.
+
+Each profile's mark differs in shape as well as colour (▲ production, ● a test
+environment, ■ the built-in sandbox), a legend under the list says which is
+which, and the same words are the item's tooltip and accessible text: the
+kind of a profile is never carried by colour alone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -13,39 +19,64 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPixmap,
+    QPolygonF,
     QShortcut,
     QStandardItem,
     QStandardItemModel,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QLabel,
     QMenu,
-    QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.core.palette import Colours
 from desktop.core.profiles import Profile
 from desktop.ui.context import AppContext
-from desktop.ui.style import borderless, sidebar_heading
+from desktop.ui.style import SIDEBAR_MIN_WIDTH, borderless, sidebar_heading
+from desktop.ui.theme import bind, qcolor
+from desktop.ui.widgets.flow import FlowLayout
 
 PROFILE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-PRODUCTION_COLOUR = QColor("#c62828")
-STAGING_COLOUR = QColor("#ef8f00")
-SANDBOX_COLOUR = QColor("#2e7d32")
+KINDS = {
+    "production": ("▲", "production", "production: messages sent here are real"),
+    "test": ("●", "warn", "a test environment (staging, development)"),
+    "sandbox": ("■", "ok", "the built-in sandbox: a simulated API on this machine"),
+}
+"""Profile kind → (legend glyph, colour role, words)."""
 
 
-def dot_icon(colour: QColor, size: int = 12) -> QIcon:
+def dot_icon(colour: QColor | str, size: int = 12, kind: str = "test") -> QIcon:
+    """The kind's mark: a triangle (production), a circle (test) or a square (sandbox)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(colour)
+    painter.setBrush(QColor(colour))
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(1, 1, size - 2, size - 2)
+    if kind == "production":
+        painter.drawPolygon(QPolygonF([QPointF(size / 2, 0.5), QPointF(size - 0.5, size - 1),
+                                       QPointF(0.5, size - 1)]))
+    elif kind == "sandbox":
+        painter.drawRect(2, 2, size - 4, size - 4)
+    else:
+        painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
     return QIcon(pixmap)
+
+
+def kind_icon(kind: str) -> QIcon:
+    return dot_icon(qcolor(KINDS[kind][1]), kind=kind)
+
+
+def legend_html(c: Colours) -> str:
+    return "<br>".join(f"<span style='color:{getattr(c, role)}'>{glyph}</span> {words}"
+                       for glyph, role, words in (
+                           (g, r, w.split(":")[0]) for g, r, w in KINDS.values()))
 
 
 class ProfileSidebar(QWidget):
@@ -55,24 +86,38 @@ class ProfileSidebar(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("profileSidebar")
+        self.setMinimumWidth(SIDEBAR_MIN_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addWidget(sidebar_heading("Profiles"))
         self.model = QStandardItemModel(self)
         self.tree = QTreeView()
         self.tree.setObjectName("profileTree")
+        self.tree.setAccessibleName("Profiles")
+        self.tree.setAccessibleDescription(
+            "Credential profiles by provider and environment. Enter or double-click edits the "
+            "selected one, Delete deletes it, the context menu has every profile action.")
         borderless(self.tree)
         self.tree.setModel(self.model)
         self.tree.setHeaderHidden(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        layout.addWidget(self.tree)
+        layout.addWidget(self.tree, 1)
+        self.legend = QLabel()
+        self.legend.setObjectName("profileLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.legend)
         self._layout = layout
         self._menu_groups: Sequence[Sequence[QAction]] = ()
         self._menu: QMenu | None = None
         ctx.profiles_changed.connect(self.rebuild)
         ctx.active_profile_changed.connect(self._select_profile)
+        bind(self, self._recolour)
+
+    def _recolour(self, c: Colours) -> None:
+        self.legend.setText(f"<span style='color:{c.muted}'>{legend_html(c)}</span>")
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -102,7 +147,7 @@ class ProfileSidebar(QWidget):
                 env_item = QStandardItem(label.upper() if production else label)
                 env_item.setSelectable(False)
                 if production:
-                    env_item.setForeground(PRODUCTION_COLOUR)
+                    env_item.setForeground(qcolor("production"))
                     env_item.setFont(bold)
                     env_item.setToolTip("Production: requests here reach real recipients.")
                 environments[env_key] = env_item
@@ -116,16 +161,14 @@ class ProfileSidebar(QWidget):
         region = f" · {profile.region}" if profile.region else ""
         item = QStandardItem(f"{profile.name}{region}")
         item.setData(profile.id, PROFILE_ID_ROLE)
+        kind = "production" if production else "sandbox" if sandbox else "test"
+        item.setIcon(kind_icon(kind))
+        words = KINDS[kind][2]
+        item.setToolTip(f"{profile.name}: {words}.")
+        item.setData(f"{profile.name}{region}, {words}", Qt.ItemDataRole.AccessibleTextRole)
         if production:
-            item.setIcon(dot_icon(PRODUCTION_COLOUR))
             item.setText(f"{profile.name}{region}  [PRODUCTION]")
-            item.setForeground(PRODUCTION_COLOUR)
-            item.setToolTip("Production profile: messages sent here are real.")
-        elif sandbox:
-            item.setIcon(dot_icon(SANDBOX_COLOUR))
-            item.setToolTip("The built-in sandbox: a simulated API on this machine.")
-        else:
-            item.setIcon(dot_icon(STAGING_COLOUR))
+            item.setForeground(qcolor("production"))
         return item
 
     def _find(self, profile_id: str, parent: QModelIndex | None = None) -> QModelIndex | None:
@@ -165,11 +208,20 @@ class ProfileSidebar(QWidget):
                             menu_groups: Sequence[Sequence[QAction]], *,
                             double_click: QAction, delete_key: QAction) -> None:
         """Show ``buttons`` above the list and ``menu_groups`` on right-click."""
-        self.toolbar = QToolBar("Profile actions")
+        # Plain buttons in a wrapping row, not a QToolBar: a toolbar's buttons take no focus
+        # (Tab never reached them) and hide behind a » menu when the sidebar is narrow.
+        self.toolbar = QWidget()
         self.toolbar.setObjectName("profileToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        row = FlowLayout(self.toolbar, spacing=2)
         for action in buttons:
             self.toolbar.addAction(action)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            button.setAccessibleDescription(action.statusTip())
+            row.add(button)
         self._layout.insertWidget(1, self.toolbar)
         self._menu_groups = menu_groups
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -103,3 +103,54 @@ def test_linear_consumption_is_forecast_exactly(per_step: int, step: float, n: i
     assert result.zero_at == pytest.approx(now + (start - per_step * (n - 1)) * step / per_step,
                                            rel=1e-9)
     assert result.sentence.startswith("At the current rate")
+
+
+def test_no_forecast_while_idle_after_a_short_burst() -> None:
+    """Three requests in 20 ms, then nothing: 57 of 60 left is not "reaches 0 in ~0 s"."""
+    series = _series([(0.0, 59), (0.01, 58), (0.02, 57)], limit=60, reset_at=T0 + 60)
+    assert forecast(series, T0 + 30) is None
+    assert forecast(series, T0 + 0.5) is None or "~0 s" not in forecast(series, T0 + 0.5).sentence
+
+
+def test_the_rate_is_no_longer_current_once_requests_stop() -> None:
+    # one request every 2 s, then silence: current for a few gaps, then no rate at all
+    series = _series([(t, 100 - t // 2) for t in range(0, 21, 2)])
+    assert forecast(series, T0 + 22) is not None
+    assert forecast(series, T0 + 20 + 11) is None
+
+
+def test_the_time_since_the_last_response_slows_the_rate_down() -> None:
+    series = _series([(0, 100), (5, 90), (10, 80)])  # 2 a second while sending
+    at_once = forecast(series, T0 + 10)
+    later = forecast(series, T0 + 20)
+    assert at_once is not None
+    assert later is not None
+    assert at_once.rate_per_second == pytest.approx(2)
+    assert later.rate_per_second == pytest.approx(1)  # 20 used in 20 s
+    assert later.zero_at == pytest.approx(T0 + 20 + 80)
+
+
+def test_remaining_at_zero_is_said_even_without_a_rate() -> None:
+    series = _series([(0, 0)], reset_at=T0 + 50)
+    result = forecast(series, T0 + 20)
+    assert result is not None
+    assert result.sentence == "Remaining has reached 0: the window resets in ~30 s."
+
+
+def test_a_quota_running_out_within_a_second_is_not_said_as_zero_seconds() -> None:
+    series = _series([(0.0, 60), (0.1, 50), (0.2, 40)], limit=60)
+    result = forecast(series, T0 + 0.2)
+    assert result is not None
+    assert result.sentence == "At the current rate, remaining reaches 0 in under a second."
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.floats(min_value=0, max_value=300),
+                          st.integers(min_value=0, max_value=60)), min_size=1, max_size=30),
+       st.floats(min_value=0, max_value=600))
+def test_a_forecast_never_says_zero_seconds_while_quota_is_left(points, now: float) -> None:
+    series = _series(sorted(points), limit=60, reset_at=T0 + 900)
+    result = forecast(series, T0 + now)
+    if result is not None and result.remaining > 0:
+        assert "~0 s" not in result.sentence
+        assert result.zero_at > result.now

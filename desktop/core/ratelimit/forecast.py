@@ -5,6 +5,15 @@ window (remaining never going up, same limit, same reset instant) gives a
 consumption rate by least squares. No forecast when the headers do not
 allow one: no remaining values, a single sample, remaining not falling, or
 a window that has already reset.
+
+No forecast without a current rate either. Every response is a sample, so
+the time since the last one is time in which nothing was consumed: the rate
+is measured up to now, not only up to the last response, and once no
+request has been seen for a while (``_IDLE_FLOOR`` seconds, or a few of the
+run's own gaps) there is no current rate at all. Three requests in a burst
+and then silence used to read "remaining reaches 0 in ~0 s" with 57 of 60
+left; now it reads nothing. Remaining at 0 is a fact, not a forecast: it is
+said whatever the rate.
 """
 
 from __future__ import annotations
@@ -21,6 +30,10 @@ _LOOKBACK = 256
 """At most this many recent samples are considered: the current rate, not the day's."""
 _RESET_TOLERANCE = 2.0
 """Reset instants from delta seconds drift by up to a second per response."""
+_IDLE_FLOOR = 10.0
+"""Seconds without a response after which the rate is no longer current, at the least."""
+_IDLE_GAPS = 3.0
+"""...or this many of the run's average gaps between responses, if that is longer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +65,8 @@ class Forecast:
             if reset_in is None:
                 return "Remaining has reached 0: requests will be refused."
             return f"Remaining has reached 0: the window resets in ~{duration(reset_in)}."
-        zero = f"~{duration(self.seconds_to_zero)}"
+        left = self.seconds_to_zero
+        zero = "under a second" if left < 1 else f"~{duration(left)}"
         if self.resets_first and reset_in is not None:
             return (f"At the current rate, remaining would reach 0 in {zero}, "
                     f"but the window resets first (in ~{duration(reset_in)}).")
@@ -91,14 +105,29 @@ def forecast(series: RateLimitSeries, now: float) -> Forecast | None:
         run.append(k)
     run.reverse()
     t, r = times[run], remaining[run]
+    reset_at = None if math.isnan(reset[last]) else float(reset[last])
+    left = int(r[-1])
     if len(run) < 2 or r[0] <= r[-1] or t[-1] <= t[0]:
-        return None
+        return _exhausted(now, left, reset_at, len(run))
     slope = float(np.polyfit(t - t[0], r, 1)[0])
     if not slope < 0:
+        return _exhausted(now, left, reset_at, len(run))
+    gap = float(t[-1] - t[0]) / (len(run) - 1)
+    idle = now - float(t[-1])
+    if idle > max(_IDLE_FLOOR, _IDLE_GAPS * gap):
+        return _exhausted(now, left, reset_at, len(run))  # nothing sent lately: no rate
+    # Nothing was consumed since the last response: the rate is measured up to now.
+    rate = min(-slope, float(r[0] - r[-1]) / max(now - float(t[0]), 1e-9))
+    if left == 0:
+        return Forecast(now=now, remaining=0, rate_per_second=rate, zero_at=float(t[-1]),
+                        reset_at=reset_at, samples=len(run))
+    return Forecast(now=now, remaining=left, rate_per_second=rate, zero_at=now + left / rate,
+                    reset_at=reset_at, samples=len(run))
+
+
+def _exhausted(now: float, left: int, reset_at: float | None, samples: int) -> Forecast | None:
+    """No rate to forecast with; but remaining at 0 is still worth saying."""
+    if left != 0:
         return None
-    rate = -slope
-    left = int(r[-1])
-    return Forecast(
-        now=now, remaining=left, rate_per_second=rate, zero_at=float(t[-1]) + left / rate,
-        reset_at=None if math.isnan(reset[last]) else float(reset[last]), samples=len(run),
-    )
+    return Forecast(now=now, remaining=0, rate_per_second=0.0, zero_at=now, reset_at=reset_at,
+                    samples=samples)

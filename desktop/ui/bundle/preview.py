@@ -14,7 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QPixmap, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,6 +35,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QStackedWidget,
+    QTextBrowser,
     QTextEdit,
     QTreeWidget,
     QTreeWidgetItem,
@@ -35,7 +45,10 @@ from PySide6.QtWidgets import (
 
 from desktop.core import bundle as bundle_core
 from desktop.core.bundle import BundleContent, BundlePlan, SecretLeakError
+from desktop.core.bundle_preview import marker_texts, preview_text
 from desktop.core.redact import Redactor
+from desktop.ui.theme import colours
+from desktop.ui.widgets.accessible import describe_buttons
 
 log = logging.getLogger(__name__)
 PREVIEW_LIMIT = 400_000
@@ -90,21 +103,43 @@ class BundlePreview(QDialog):
         self.tree.currentItemChanged.connect(lambda *_: self._show_current())
         self.tree.itemChanged.connect(self._item_toggled)
         split.addWidget(self.tree)
+        self.tree.setAccessibleName("Bundle files")
+        self.tree.setAccessibleDescription("Every file the zip will hold; untick one (Space) "
+                                           "to leave it out, select one to read it")
         self.stack = QStackedWidget()
         self.text = QPlainTextEdit()
         self.text.setObjectName("bundleFileText")
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapped, so every highlighted redaction is on screen without scrolling sideways.
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setAccessibleName("File content")
+        self.text.setAccessibleDescription("The selected file as it will be in the zip; "
+                                           "redactions are highlighted")
+        self.markdown = QTextBrowser()
+        self.markdown.setObjectName("bundleMarkdown")
+        self.markdown.setOpenLinks(False)
+        self.markdown.setAccessibleName("Summary")
+        self.markdown.setAccessibleDescription("summary.md as formatted text; redactions are "
+                                               "highlighted")
         self.image = QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack.addWidget(self.text)
-        self.stack.addWidget(self.image)
+        for page in (self.text, self.markdown, self.image):
+            self.stack.addWidget(page)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.file_label = QLabel()
+        self.file_label = QLabel("Select a file on the left to see exactly what it holds.")
+        self.file_label.setWordWrap(True)
         right_layout.addWidget(self.file_label)
         right_layout.addWidget(self.stack, 1)
+        self.indent_json = QCheckBox("Show JSON indented")
+        self.indent_json.setChecked(True)
+        self.indent_json.setToolTip("The zip holds compact JSON (one HAR entry a line); "
+                                    "indented, every redaction is easy to find")
+        self.indent_json.toggled.connect(lambda _on: self._show_current())
+        right_layout.addWidget(self.indent_json)
         split.addWidget(right)
         split.setSizes([330, 770])
         layout.addWidget(split, 1)
@@ -128,6 +163,8 @@ class BundlePreview(QDialog):
         self.save_button.setEnabled(False)
         self.buttons.accepted.connect(self.choose_and_save)
         self.buttons.rejected.connect(self.reject)
+        describe_buttons(self.buttons, Save="Choose where to save the zip (Ctrl+S); nothing "
+                                            "is written before")
         row.addWidget(self.buttons)
         layout.addLayout(row)
         QShortcut(QKeySequence.StandardKey.Save, self, self.choose_and_save)
@@ -159,8 +196,8 @@ class BundlePreview(QDialog):
                 exclude_exchange_ids=self._excluded_exchanges,
                 exclude_files=self._excluded_files)
         except SecretLeakError as exc:
-            self.report_label.setText(f"<b style='color:#c62828'>Refused:</b> {exc} Nothing "
-                                      "will be written; report this as a bug.")
+            self.report_label.setText(f"<b style='color:{colours().fail}'>Refused:</b> {exc} "
+                                      "Nothing will be written; report this as a bug.")
             return
         self.plan = plan
         self._set_progress(1.0, "ready")
@@ -232,7 +269,9 @@ class BundlePreview(QDialog):
         markers = planned.markers()
         self.file_label.setText(f"<b>{planned.name}</b> · {human_size(planned.size)} · "
                                 f"{len(markers)} redactions · SHA-256 {planned.sha256[:16]}…")
-        if planned.text is None:
+        self.indent_json.setVisible(planned.name.endswith(".json"))
+        shown = preview_text(planned, indent_json=self.indent_json.isChecked())
+        if shown is None:
             pixmap = QPixmap()
             pixmap.loadFromData(planned.data)
             self.image.setPixmap(pixmap.scaled(self.image.size(),
@@ -240,18 +279,30 @@ class BundlePreview(QDialog):
                                                Qt.TransformationMode.SmoothTransformation))
             self.stack.setCurrentWidget(self.image)
             return
-        text = planned.text
-        shown = text[:PREVIEW_LIMIT]
+        if shown.note:
+            self.file_label.setText(f"{self.file_label.text()}<br><i>{shown.note}</i>")
+        if shown.kind == "markdown":
+            self.markdown.setMarkdown(shown.text)
+            self._highlight_in(self.markdown, marker_texts(planned.text or "", markers))
+            self.stack.setCurrentWidget(self.markdown)
+            return
+        text = shown.text
+        visible = text[:PREVIEW_LIMIT]
         if len(text) > PREVIEW_LIMIT:
-            shown += (f"\n\n… {len(text) - PREVIEW_LIMIT:,} more characters are written but "
-                      "not shown here.")
-        self.text.setPlainText(shown)
-        self._highlight([m for m in markers if m.end <= PREVIEW_LIMIT])
+            visible += (f"\n\n… {len(text) - PREVIEW_LIMIT:,} more characters are written but "
+                        "not shown here.")
+        self.text.setPlainText(visible)
+        self._highlight([m for m in shown.markers if m.end <= PREVIEW_LIMIT])
         self.stack.setCurrentWidget(self.text)
 
-    def _highlight(self, markers: list) -> None:
+    def _redaction_format(self) -> QTextCharFormat:
         style = QTextCharFormat()
-        style.setBackground(QColor("#ffe082"))
+        style.setBackground(QColor(colours().redaction_bg))
+        style.setForeground(QColor(colours().text))
+        return style
+
+    def _highlight(self, markers: list) -> None:
+        style = self._redaction_format()
         selections = []
         for marker in markers[:5000]:
             selection = QTextEdit.ExtraSelection()
@@ -262,6 +313,23 @@ class BundlePreview(QDialog):
             selection.format = style
             selections.append(selection)
         self.text.setExtraSelections(selections)
+
+    def _highlight_in(self, view: QTextBrowser, texts: list[str]) -> None:
+        """Mark each redaction, in order, in a rendered (Markdown) document."""
+        style = self._redaction_format()
+        document = view.document()
+        cursor = QTextCursor(document)
+        selections = []
+        for text in texts[:5000]:
+            found = document.find(text, cursor)
+            if found.isNull():
+                continue
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = found
+            selection.format = style
+            selections.append(selection)
+            cursor = found
+        view.setExtraSelections(selections)
 
     # -- saving ---------------------------------------------------------------------------------
 
@@ -284,7 +352,7 @@ class BundlePreview(QDialog):
         try:
             await bundle_core.write_bundle_async(self.plan, path, self._set_progress)
         except OSError as exc:
-            self.report_label.setText(f"<b style='color:#c62828'>Could not write "
+            self.report_label.setText(f"<b style='color:{colours().fail}'>Could not write "
                                       f"{path}:</b> {exc.strerror or exc}. Nothing was "
                                       "changed; choose another place.")
             self.save_button.setEnabled(True)

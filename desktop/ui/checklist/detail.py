@@ -10,13 +10,16 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 
 from desktop.core.checklist.model import StepResult, StepStatus
 from desktop.core.finding import Finding
-from desktop.ui.checklist.model import COLOURS
+from desktop.core.palette import Colours
+from desktop.ui.checklist.model import STATUS_ROLES
+from desktop.ui.theme import bind, colours
 
 
-def finding_html(finding: Finding) -> str:
+def finding_html(finding: Finding, c: Colours | None = None) -> str:
+    c = c or colours()
     parts = [f"<p><b>{html.escape(finding.title)}</b></p>"]
     if finding.evidence:
-        parts.append(f"<p><span style='color:#555d6b'>Seen:</span> "
+        parts.append(f"<p><span style='color:{c.muted}'>Seen:</span> "
                      f"{html.escape(finding.evidence)}</p>")
     if finding.causes:
         items = "".join(f"<li>{html.escape(cause)}</li>" for cause in finding.causes)
@@ -30,14 +33,15 @@ def finding_html(finding: Finding) -> str:
     return "".join(parts)
 
 
-def step_html(index: int, result: StepResult) -> str:
+def step_html(index: int, result: StepResult, c: Colours | None = None) -> str:
+    c = c or colours()
     step = result.step
-    colour = COLOURS.get(result.status)
-    badge = (f"<span style='color:{colour.name() if colour else '#333'}'>"
+    colour = getattr(c, STATUS_ROLES.get(result.status, "text"))
+    badge = (f"<span style='color:{colour}'>"
              f"{result.status.symbol} {result.status.value}</span>")
     parts = [f"<h3 style='margin-bottom:2px'>{index + 1}. {html.escape(step.title)} {badge}</h3>"]
     if step.explain:
-        parts.append(f"<p style='color:#555d6b'>{html.escape(step.explain)}</p>")
+        parts.append(f"<p style='color:{c.muted}'>{html.escape(step.explain)}</p>")
     if step.assumes:
         items = "".join(f"<li>{html.escape(text)}</li>" for text in step.assumes)
         parts.append("<p style='margin-bottom:0'>Not in the provider's public documentation, "
@@ -50,11 +54,11 @@ def step_html(index: int, result: StepResult) -> str:
             result.finding is None or result.finding.title != result.summary):
         parts.append(f"<p>{html.escape(result.summary)}</p>")
     if result.finding is not None and result.status in (StepStatus.FAIL, StepStatus.WARN):
-        parts.append(finding_html(result.finding))
+        parts.append(finding_html(result.finding, c))
     for finding in result.findings:
         if finding is not result.finding and result.status in (StepStatus.FAIL,
                                                                StepStatus.WARN):
-            parts.append("<hr>" + finding_html(finding))
+            parts.append("<hr>" + finding_html(finding, c))
     if result.exchanges:
         links = "".join(
             f"<li><a href='exchange:{e.id}'>{html.escape(e.summary)}</a>"
@@ -88,12 +92,18 @@ class StepDetail(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         self._index = -1
+        self._result: StepResult | None = None
+        self.browser.setAccessibleName("Step detail")
+        self.browser.setAccessibleDescription("What the selected step checks, what happened, "
+                                              "the likely causes and the next thing to try; "
+                                              "Tab reaches its links")
+        bind(self, lambda _c: self.show_result(self._index, self._result))
 
     def show_result(self, index: int, result: StepResult | None) -> None:
-        self._index = index
+        self._index, self._result = index, result
         if result is None:
-            self.browser.setHtml("<p style='color:#555d6b'>Select a step to see what it checks "
-                                 "and what happened.</p>")
+            self.browser.setHtml(f"<p style='color:{colours().muted}'>Select a step in the "
+                                 "list above to see what it checks and what happened.</p>")
             self.tick_button.hide()
             return
         self.browser.setHtml(step_html(index, result))

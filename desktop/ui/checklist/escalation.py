@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop.ui.theme import bind, colours
+from desktop.ui.widgets.clipboard import NOT_COPIED, copy_text
 
 LABELS = (
     ("endpoint", "Endpoint"),
@@ -47,6 +50,9 @@ def facts_text(facts: dict[str, Any]) -> str:
 
 
 class EscalationFacts(QWidget):
+    copied = Signal(str)
+    """What to say in the status bar about a copy (done, or why not)."""
+
     def __init__(self, redact: Callable[[str], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("escalationFacts")
@@ -66,8 +72,11 @@ class EscalationFacts(QWidget):
         layout.addLayout(row)
         self.view = QTextBrowser()
         self.view.setObjectName("escalationText")
+        self.view.setAccessibleName("What to capture before escalation")
+        self.view.setAccessibleDescription("The facts a provider's support asks for, from the "
+                                           "last run, secrets removed")
         layout.addWidget(self.view)
-        self.show_facts(None)
+        bind(self, lambda _c: self.show_facts(self._facts or None))
 
     def set_redactor(self, redact: Callable[[str], str]) -> None:
         self._redact = redact
@@ -75,18 +84,25 @@ class EscalationFacts(QWidget):
     def show_facts(self, facts: dict[str, Any] | None) -> None:
         self._facts = facts or {}
         self.copy_button.setEnabled(bool(facts))
+        muted = colours().muted
         if not facts:
-            self.view.setHtml("<p style='color:#555d6b'>Collected automatically when the "
+            self.view.setHtml(f"<p style='color:{muted}'>Collected automatically when the "
                               "checklist runs: endpoint, status, time, request id, payload "
                               "shape, token freshness, message id.</p>")
             return
         rows = "".join(
-            f"<tr><td style='color:#555d6b;padding-right:12px'>{html.escape(label)}</td>"
+            f"<tr><td style='color:{muted};padding-right:12px'>{html.escape(label)}</td>"
             f"<td>{html.escape(self._redact(_text(facts.get(key))))}</td></tr>"
             for key, label in LABELS)
         self.view.setHtml(f"<table cellspacing='2'>{rows}</table>")
 
     def copy(self) -> str:
-        text = self._redact(facts_text(self._facts))
-        QApplication.clipboard().setText(text)
+        """Copy the facts (redacted); ``copied`` says whether the clipboard took them."""
+        text = self._redact(facts_text(self._facts)) if self._facts else ""
+        if not text:
+            self.copied.emit("Nothing to copy yet: run the checklist first.")
+        elif copy_text(text):
+            self.copied.emit("Copied the escalation facts, secrets removed.")
+        else:
+            self.copied.emit(NOT_COPIED)
         return text

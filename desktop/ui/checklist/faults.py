@@ -5,14 +5,17 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
+BREAK_TIP = ("Turn on one of the sandbox's faults and run the checklist again to see the "
+             "symptom and its diagnosis")
+
 
 class SandboxFaultsButton(QToolButton):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sandboxFaults")
         self.setText("Break the sandbox")
-        self.setToolTip("Turn on one of the sandbox's faults and run the checklist again to see "
-                        "the symptom and its diagnosis")
+        self.setToolTip(BREAK_TIP)
+        self.setAccessibleDescription(BREAK_TIP)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_ = QMenu(self)
         self.setMenu(self.menu_)
@@ -71,7 +74,12 @@ class SandboxFaultsButton(QToolButton):
     def _update_text(self) -> None:
         if self._sandbox is None:
             return
+        from desktop.core.window_text import fault_words, faults_label
         from desktop.sandbox.faults import DEFAULT_FAULTS
 
         broken = sorted(set(self._sandbox.faults.enabled()) - set(DEFAULT_FAULTS))
-        self.setText("Break the sandbox" if not broken else f"Sandbox faults: {len(broken)} on")
+        self.setText(faults_label(broken))
+        on = "\n".join(f"• {fault_words(name)}" for name in broken)
+        self.setToolTip(f"Faults on:\n{on}\n\nOpen to switch them off or reset the sandbox."
+                        if broken else BREAK_TIP)
+        self.setAccessibleDescription(self.toolTip())

@@ -10,16 +10,19 @@ from PySide6.QtGui import QColor, QFont
 from desktop.core.checklist.model import ChecklistRun, StepResult, StepStatus
 from desktop.core.provider.model import ChecklistStep
 from desktop.ui.models.table import ColumnsModel
+from desktop.ui.theme import qcolor
 
 SPINNER = "◐◓◑◒"
-COLOURS = {
-    StepStatus.PASS: QColor("#2e7d32"),
-    StepStatus.WARN: QColor("#b26a00"),
-    StepStatus.FAIL: QColor("#c62828"),
-    StepStatus.SKIPPED: QColor("#8a94a6"),
-    StepStatus.MANUAL: QColor("#1e5bb8"),
-    StepStatus.RUNNING: QColor("#1e5bb8"),
+STATUS_ROLES = {
+    StepStatus.PASS: "ok", StepStatus.WARN: "warn", StepStatus.FAIL: "fail",
+    StepStatus.SKIPPED: "muted", StepStatus.MANUAL: "info", StepStatus.RUNNING: "info",
 }
+"""Each status's colour role in ``desktop.core.palette`` (its symbol says it without colour)."""
+
+
+def status_colour(status: StepStatus) -> QColor | None:
+    role = STATUS_ROLES.get(status)
+    return qcolor(role) if role else None
 HEADERS = ("", "Step", "Time", "Outcome")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -77,7 +80,7 @@ class ChecklistModel(ColumnsModel):
             return result.summary or (result.step.explain if result.status is
                                       StepStatus.PENDING else "")
         if role == Qt.ItemDataRole.ForegroundRole and column in (0, 3):
-            return COLOURS.get(result.status)
+            return status_colour(result.status)
         if role == Qt.ItemDataRole.FontRole and column == 0:
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.widgets.accessible import describe
+
 VALIDATE_DELAY_MS = 250
 
 
@@ -35,6 +37,7 @@ class BodyEditor(QWidget):
         self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.edit.setPlaceholderText('{\n  "to": ["+14155550123"]\n}')
         self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        describe(self.edit, "Request body", "The body to send; JSON is checked as you type")
         self.edit.textChanged.connect(self._text_changed)
         self.status = QLabel()
         self.status.setObjectName("bodyStatus")

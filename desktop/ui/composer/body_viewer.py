@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.exchange import ResponseRecord
 from desktop.ui.composer.units import human_size
+from desktop.ui.widgets.accessible import describe
 
 DISPLAY_LIMIT = 1_000_000
 """Characters put into the text widget before "Show all"."""
@@ -45,6 +46,8 @@ class BodyViewer(QWidget):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        describe(self.text, "Response body", "The answer's body, indented when it is JSON "
+                                              "(Pretty) or as received (Raw)")
         self.highlighter = None
 
         self.pretty_button = QToolButton()
@@ -57,21 +60,27 @@ class BodyViewer(QWidget):
             button.setAutoRaise(True)
             self.mode.addButton(button)
         self.pretty_button.setChecked(True)
+        self.pretty_button.setToolTip("Show JSON indented and coloured")
+        self.raw_button.setToolTip("Show the body exactly as received")
         self.mode.buttonClicked.connect(lambda _b: self.render())
 
         self.search = QLineEdit()
         self.search.setObjectName("bodySearch")
         self.search.setPlaceholderText("Find in body (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        describe(self.search, "Find in body", "Text to find in the response body; Enter finds "
+                                              "the next match, Shift+Enter the previous one")
         self.search.returnPressed.connect(self.find_next)
         self.search.textChanged.connect(lambda _t: self._find(from_start=True))
         self.previous_button = QToolButton()
         self.previous_button.setText("▲")
         self.previous_button.setToolTip("Previous match (Shift+Enter)")
+        self.previous_button.setAccessibleName("Previous match")
         self.previous_button.clicked.connect(self.find_previous)
         self.next_button = QToolButton()
         self.next_button.setText("▼")
         self.next_button.setToolTip("Next match (Enter)")
+        self.next_button.setAccessibleName("Next match")
         self.next_button.clicked.connect(self.find_next)
         self.match_label = QLabel()
         self.match_label.setObjectName("matchLabel")
@@ -82,6 +91,8 @@ class BodyViewer(QWidget):
         self.note.setObjectName("bodyNote")
         self.note.setWordWrap(True)
         self.show_all_button = QPushButton("Show all")
+        self.show_all_button.setToolTip("Put the whole body in the view (slower for large "
+                                        "bodies)")
         self.show_all_button.clicked.connect(self._reveal_all)
 
         bar = QHBoxLayout()

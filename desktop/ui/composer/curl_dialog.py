@@ -25,14 +25,20 @@ from PySide6.QtWidgets import (
 from desktop.core.client.spec import RequestSpec
 from desktop.core.compose import credential_headers, drop_headers
 from desktop.core.curl import CurlParseError, CurlRequest, parse_curl
+from desktop.core.palette import Colours
 from desktop.core.provider.model import Provider
+from desktop.ui.theme import bind
+from desktop.ui.widgets.accessible import describe_buttons
 
 PARSE_DELAY_MS = 200
-DIALOG_STYLE = """
-#curlResult { padding: 6px 8px; border-radius: 4px; }
-#curlResult[kind="error"] { background: #fdecea; color: #8e1c1c; }
-#curlResult[kind="warn"] { background: #fff4e0; color: #6b4100; }
-#curlResult[kind="ok"] { background: #edf7ee; color: #1b5e20; }
+
+
+def dialog_style(c: Colours) -> str:
+    return f"""
+#curlResult {{ padding: 6px 8px; border-radius: 4px; }}
+#curlResult[kind="error"] {{ background: {c.fail_bg}; color: {c.text}; }}
+#curlResult[kind="warn"] {{ background: {c.warn_bg}; color: {c.text}; }}
+#curlResult[kind="ok"] {{ background: {c.ok_bg}; color: {c.text}; }}
 """
 
 
@@ -42,7 +48,7 @@ class CurlImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("curlImportDialog")
         self.setWindowTitle("Import curl command")
-        self.setStyleSheet(DIALOG_STYLE)
+        bind(self, lambda c: self.setStyleSheet(dialog_style(c)))
         self.resize(680, 460)
         self.provider = provider
         self.parsed: CurlRequest | None = None
@@ -56,6 +62,9 @@ class CurlImportDialog(QDialog):
         self.command.setPlaceholderText("curl https://api.example.com/v1/things -H 'Accept: "
                                         "application/json'")
         self.command.textChanged.connect(lambda: self._timer.start())
+        self.command.setAccessibleName("curl command")
+        self.command.setAccessibleDescription("The command to import; it is read as bash and "
+                                              "curl would read it, and checked as you type")
         self.result = QLabel()
         self.result.setObjectName("curlResult")
         self.result.setWordWrap(True)
@@ -63,12 +72,15 @@ class CurlImportDialog(QDialog):
         self.keep_credentials = QCheckBox("Keep these credentials in the request anyway "
                                           "(not recommended: they end up in History)")
         self.keep_credentials.setObjectName("keepCredentials")
+        self.keep_credentials.setToolTip("Send the command's own credentials instead of the "
+                                         "profile's")
         self.keep_credentials.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton("Import",
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        describe_buttons(self.buttons, Import="Put the request in the Composer (nothing is sent)")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.command, 1)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from desktop.core.client.spec import RequestSpec
 from desktop.core.exchange import RequestRecord
+from desktop.ui.widgets.accessible import describe_buttons
+from desktop.ui.widgets.clipboard import NOT_COPIED, copy_text
 
 if TYPE_CHECKING:
     from desktop.ui.composer.curl_dialog import CurlImportDialog
@@ -115,6 +117,9 @@ class CurlActions:
         from desktop.core.curl import CurlExportError
 
         page = self.page
+        if not page.editor.url.text().strip() and page.shown_exchange is None:
+            page.ctx.say("Nothing to copy: type a URL or pick a template first.")
+            return None
         request = self.request_to_copy()
         session = page.session()
         redactor = None if with_secrets or session is None else redactor_for(session)
@@ -127,7 +132,9 @@ class CurlActions:
         except CurlExportError as exc:
             page.response.show_problem(f"This request cannot be written as curl: {exc}")
             return None
-        QGuiApplication.clipboard().setText(text)
+        if not copy_text(text):
+            page.ctx.say(NOT_COPIED)
+            return None
         composed = isinstance(request, RequestSpec)
         what = "the composed request" if composed else "the request as last sent"
         extra = " (the profile's credentials are not in it)" if composed and request.attach_auth \
@@ -143,6 +150,8 @@ class CurlActions:
         box.setInformativeText(SECRETS_WARNING)
         copy_button = box.addButton("Copy with secrets", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        describe_buttons(box, **{"Copy with secrets": "Copy a runnable command with the "
+                                                      "credentials in plain text"})
 
         def answered() -> None:
             if box.clickedButton() is copy_button:

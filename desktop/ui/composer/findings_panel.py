@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLay
 from desktop.core.finding import Finding, Severity
 from desktop.core.provider.model import Provider
 from desktop.ui.composer.lint_list import SEVERITY_WORDS, severity_glyph
+from desktop.ui.theme import theme
 
 
 def finding_html(finding: Finding, doc_url: str | None) -> str:
@@ -56,6 +57,7 @@ class FindingCard(QFrame):
         self.source = QLabel(f"{SEVERITY_WORDS[finding.severity]} · {finding.code}"
                              f" · from {finding.source}")
         self.source.setObjectName("findingSource")
+        self.source.setWordWrap(True)  # a narrow pane must not widen the card past its view
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.setSpacing(2)
@@ -69,6 +71,9 @@ class FindingsPanel(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findingsPanel")
+        self.setAccessibleName("Findings")
+        self.setAccessibleDescription("What the answer means: what we saw, the likely causes, "
+                                      "what to do next")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -76,10 +81,16 @@ class FindingsPanel(QScrollArea):
         self._placeholder = QLabel()
         self._placeholder.setObjectName("findingsEmpty")
         self._placeholder.setWordWrap(True)
+        self._shown: tuple[list[Finding], Provider | None, str] = ([], None, "")
         self.set_findings([], None)
+        theme().changed.connect(self._recolour)
+
+    def _recolour(self, _colours: object) -> None:
+        self.set_findings(*self._shown)
 
     def set_findings(self, findings: list[Finding], provider: Provider | None,
                      empty_text: str = "Nothing to explain: no finding for this response.") -> None:
+        self._shown = (list(findings), provider, empty_text)
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(4, 4, 4, 4)

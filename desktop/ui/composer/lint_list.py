@@ -20,15 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.finding import Finding, Severity
+from desktop.ui.theme import colours, theme
 
 SEVERITY_WORDS = {Severity.ERROR: "Error", Severity.WARN: "Warning", Severity.INFO: "Note"}
 SEVERITY_GLYPHS = {Severity.ERROR: "✖", Severity.WARN: "⚠", Severity.INFO: "ℹ"}
-SEVERITY_COLOURS = {Severity.ERROR: "#c62828", Severity.WARN: "#b35900", Severity.INFO: "#1565c0"}
+SEVERITY_ROLES = {Severity.ERROR: "fail", Severity.WARN: "warn", Severity.INFO: "info"}
 
 
 def severity_glyph(severity: Severity) -> str:
-    """The severity's sign, coloured, as rich text."""
-    return f"<span style='color:{SEVERITY_COLOURS[severity]}'>{SEVERITY_GLYPHS[severity]}</span>"
+    """The severity's sign, coloured (in the current scheme), as rich text."""
+    colour = getattr(colours(), SEVERITY_ROLES[severity])
+    return f"<span style='color:{colour}'>{SEVERITY_GLYPHS[severity]}</span>"
 
 
 def fix_label(finding: Finding) -> str:
@@ -67,7 +69,7 @@ class LintRow(QFrame):
         self.finding = finding
         self.setObjectName("lintRow")
         self.setProperty("severity", finding.severity.value)
-        glyph = QLabel(severity_glyph(finding.severity))
+        self.glyph = glyph = QLabel(severity_glyph(finding.severity))
         glyph.setObjectName("lintGlyph")
         glyph.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.text = QLabel(f"<b>{SEVERITY_WORDS[finding.severity]}:</b> "
@@ -83,6 +85,7 @@ class LintRow(QFrame):
         if finding.fix:
             self.fix_button = QPushButton(fix_label(finding))
             self.fix_button.setObjectName("fixButton")
+            self.fix_button.setToolTip(f"Apply the fix: {finding.title}")
             self.fix_button.clicked.connect(lambda: on_fix.emit(finding))
             layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
 
@@ -106,6 +109,11 @@ class LintList(QWidget):
         self.rows: list[LintRow] = []
         self.findings: list[Finding] = []
         self.set_findings([])
+        theme().changed.connect(self._recolour)
+
+    def _recolour(self, _colours: object) -> None:
+        for row in self.rows:
+            row.glyph.setText(severity_glyph(row.finding.severity))
 
     def set_findings(self, findings: list[Finding]) -> None:
         if findings == self.findings and self.rows:

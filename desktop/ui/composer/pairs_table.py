@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.widgets.accessible import describe
+
 Row = tuple[bool, str, str]
 """(enabled, name, value)."""
 
@@ -33,6 +35,8 @@ class PairsTable(QWidget):
         self.table = QTableWidget(0, 2)
         self.table.setObjectName(f"{noun.lower().replace(' ', '')}Table")
         self.table.setHorizontalHeaderLabels(["Name", "Value"])
+        describe(self.table, f"{noun}s", f"Each {noun.lower()} with a tick box: unticked "
+                                         "rows stay here but are left out of the request")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -46,6 +50,7 @@ class PairsTable(QWidget):
         self.table.itemChanged.connect(self._item_changed)
 
         self.add_button = QPushButton(f"Add {noun.lower()}")
+        self.add_button.setToolTip(f"Add a {noun.lower()} row and start typing its name")
         self.add_button.clicked.connect(lambda: self.add_row(edit=True))
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Remove the selected rows")

@@ -28,6 +28,7 @@ from desktop.core.provider.model import Endpoint
 from desktop.ui.composer.body_editor import BodyEditor
 from desktop.ui.composer.pairs_table import PairsTable
 from desktop.ui.composer.url_field import UrlField
+from desktop.ui.widgets.accessible import describe, describe_tabs
 from desktop.ui.widgets.elided_label import ElidedLabel
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -47,11 +48,15 @@ class RequestEditor(QWidget):
         self.method.setEditable(True)
         self.method.addItems(METHODS)
         self.method.setMinimumContentsLength(7)
+        describe(self.method, "Method", "The HTTP method: pick one or type another")
+        self.method.setToolTip("The HTTP method")
         self.method.currentTextChanged.connect(self._changed)
         self.url = UrlField()
         self.url.textChanged.connect(self._changed)
         self.url.editingFinished.connect(self._move_query_to_table)
         self.url.curl_pasted.connect(self.curl_pasted)
+        describe(self.url, "URL", "A path on the profile's base URL, a full URL, or a pasted "
+                                  "curl command; Ctrl+Enter sends")
         self.templates = QToolButton()
         self.templates.setObjectName("templatesButton")
         self.templates.setText("Templates ▾")
@@ -80,6 +85,9 @@ class RequestEditor(QWidget):
         self.tabs.addTab(self.params, "Params")
         self.tabs.addTab(self.headers, "Headers")
         self.tabs.addTab(self.body, "Body")
+        describe_tabs(self.tabs, "Request parts", "Parameters, headers and body of the request.",
+                      ("Query parameters", "Headers (the profile's credentials are added "
+                       "when it sends)", "The body"))
 
         top = QHBoxLayout()
         top.setSpacing(6)
@@ -147,8 +155,14 @@ class RequestEditor(QWidget):
             self.base_url = base_url
             self._changed()
 
-    def set_auth_description(self, text: str) -> None:
+    def set_auth_description(self, text: str, state: str = "") -> None:
+        """``state``: ``refused`` (the server refused them), ``off`` (not sent), or ``""``."""
         self.auth_label.setText(text)
+        self.auth_label.setAccessibleDescription(f"Authentication: {text}")
+        if self.auth_label.property("state") != state:
+            self.auth_label.setProperty("state", state)
+            self.auth_label.style().unpolish(self.auth_label)
+            self.auth_label.style().polish(self.auth_label)
 
     # -- reactions ----------------------------------------------------------------------------
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,6 +34,8 @@ from desktop.ui.composer.findings_panel import FindingsPanel
 from desktop.ui.composer.retry_bar import RetryBar
 from desktop.ui.composer.timings_view import TimingsView
 from desktop.ui.composer.units import human_ms, human_size
+from desktop.ui.widgets.accessible import describe_tabs
+from desktop.ui.widgets.clipboard import NOT_COPIED, copy_text
 from desktop.ui.widgets.elided_label import ElidedLabel
 
 FINDINGS_TAB, BODY_TAB, HEADERS_TAB, TIMINGS_TAB = range(4)
@@ -60,6 +61,9 @@ def status_kind(exchange: Exchange) -> str:
 
 
 class ResponseView(QWidget):
+    copied = Signal(str)
+    """What to say in the status bar about a copy (done, or why not)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("responseView")
@@ -69,12 +73,13 @@ class ResponseView(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta = ElidedLabel(mode=Qt.TextElideMode.ElideRight)
         self.meta.setObjectName("responseMeta")
-        self.request_id = ElidedLabel()
+        self.request_id = ElidedLabel(mode=Qt.TextElideMode.ElideRight)  # ids read from the start
         self.request_id.setObjectName("requestId")
         self.copy_id_button = QToolButton()
         self.copy_id_button.setObjectName("copyRequestId")
         self.copy_id_button.setText("Copy")
         self.copy_id_button.setToolTip("Copy the request id: support asks for it first")
+        self.copy_id_button.setAccessibleName("Copy request id")
         self.copy_id_button.clicked.connect(self.copy_request_id)
         self.message = QLabel()
         self.message.setObjectName("responseMessage")
@@ -88,6 +93,8 @@ class ResponseView(QWidget):
         self.headers = QTableWidget(0, 2)
         self.headers.setObjectName("responseHeaders")
         self.headers.setHorizontalHeaderLabels(["Name", "Value"])
+        self.headers.setAccessibleName("Response headers")
+        self.headers.setAccessibleDescription("The headers of the answer, as received")
         self.headers.horizontalHeader().setStretchLastSection(True)
         self.headers.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents)
@@ -101,6 +108,9 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.body, "Body")
         self.tabs.addTab(self.headers, "Headers")
         self.tabs.addTab(self.timings, "Timings")
+        describe_tabs(self.tabs, "Response", "Findings, body, headers and timings of the answer.",
+                      ("What the answer means", "The body", "The headers as received",
+                       "Where the time went"))
 
         summary = QHBoxLayout()
         summary.addWidget(self.status)
@@ -192,8 +202,13 @@ class ResponseView(QWidget):
     # -- actions ------------------------------------------------------------------------------
 
     def copy_request_id(self) -> None:
-        if self.exchange is not None and self.exchange.request_id:
-            QGuiApplication.clipboard().setText(self.exchange.request_id)
+        request_id = self.exchange.request_id if self.exchange is not None else None
+        if not request_id:
+            self.copied.emit("Nothing to copy: this answer has no request id.")
+        elif copy_text(request_id):
+            self.copied.emit(f"Copied request id {request_id}.")
+        else:
+            self.copied.emit(NOT_COPIED)
 
     # -- helpers ------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ class RetryBar(QFrame):
         self.plan: RetryPlan | None = None
         self.armed = False
         self.countdown = Countdown(
+            self,  # a parentless label that shows itself is a window of its own
             template="429 Too Many Requests: retry allowed in {left} ({reason}).",
             done_text="429 Too Many Requests: a retry is allowed now.",
             keep_visible=True,
@@ -38,10 +39,12 @@ class RetryBar(QFrame):
         )
         self.countdown.setWordWrap(True)
         self.countdown.finished.connect(self._moment_reached)
-        self.backoff = QLabel()
+        self.backoff = QLabel(self)
         self.backoff.setWordWrap(True)
-        self.button = QPushButton("Retry when allowed")
+        self.button = QPushButton("Retry when allowed", self)
         self.button.setObjectName("retryButton")
+        self.button.setToolTip("Send the same request again as soon as the server allows it "
+                               "(Esc cancels)")
         self.button.clicked.connect(self._toggle)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)

@@ -49,7 +49,6 @@ class SendBar(QWidget):
         self.busy.hide()
         self.button = QPushButton("Send")
         self.button.setObjectName("sendButton")
-        self.button.setDefault(True)
         self.button.setMinimumWidth(110)
         self.button.clicked.connect(self.clicked)
         row = QHBoxLayout()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.profiles import Profile
+from desktop.ui.widgets.accessible import describe, describe_buttons
 
 
 class ChooseProfilesDialog(QDialog):
@@ -27,6 +28,8 @@ class ChooseProfilesDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.list = QListWidget()
+        describe(self.list, "Profiles to export",
+                 "Tick the profiles to put in the file (Space ticks the selected one)")
         for profile, ticked in profiles:
             item = QListWidgetItem(profile.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -39,6 +42,7 @@ class ChooseProfilesDialog(QDialog):
         self.ok_button.setText("Export…")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        describe_buttons(buttons, Export="Choose where to save the file (no secrets in it)")
         layout.addWidget(buttons)
         self.list.itemChanged.connect(self._update)
         self._update()

@@ -23,10 +23,19 @@ def add_row(
     *,
     help_text: str = "",
     container: QWidget | None = None,
+    description: str = "",
 ) -> tuple[QLabel, FindingFeedback, QLabel | None]:
-    """Add ``text: field`` with a caption and feedback under it (``container`` wraps ``field``)."""
+    """Add ``text: field`` with a caption and feedback under it (``container`` wraps ``field``).
+
+    ``description`` (else ``help_text``) is what assistive technology reads after the name.
+    """
     label = QLabel(mnemonics.label(text) if mnemonics is not None else text)
-    label.setBuddy(field.focusProxy() or field)
+    target = field.focusProxy() or field
+    label.setBuddy(target)
+    # Qt looks for a buddy label among the field's siblings only; this one is not.
+    target.setAccessibleName(text)
+    if description or help_text.strip():
+        target.setAccessibleDescription(description or help_text)
     block = QWidget()
     column = QVBoxLayout(block)
     column.setContentsMargins(0, 0, 0, 0)

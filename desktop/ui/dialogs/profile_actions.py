@@ -20,6 +20,7 @@ from desktop.core.profiles import Profile, ProfileError
 from desktop.core.secrets import KeychainStatus
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.modes import DialogMode
+from desktop.ui.widgets.accessible import describe_buttons
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not with the window
     from desktop.ui.dialogs.choose_profiles import ChooseProfilesDialog
@@ -159,7 +160,10 @@ class ProfileActions(QObject):
                          f"Delete the profile “{profile.name}”?{production}",
                          "Its secrets are removed from the keychain too. This cannot be undone.",
                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Yes).setText("Delete")
+        delete = box.button(QMessageBox.StandardButton.Yes)
+        delete.setText("Delete")
+        delete.setAccessibleDescription("Delete the profile and its secrets: this cannot be "
+                                        "undone")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(
             lambda result, p=profile: self._delete(p)
@@ -250,6 +254,7 @@ class ProfileActions(QObject):
         box = QMessageBox(icon, title, text, buttons, self.window)
         if informative:
             box.setInformativeText(informative)
+        describe_buttons(box)
         box.finished.connect(box.deleteLater)
         self.message = box
         box.open()

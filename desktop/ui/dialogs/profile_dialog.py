@@ -33,27 +33,20 @@ from desktop.core.profiles import Profile, ProfileError
 from desktop.core.provider.model import Environment, Provider
 from desktop.core.secrets import SecretKind
 from desktop.core.workspace import Workspace
+from desktop.ui.dialogs.dialog_style import profile_dialog_style
 from desktop.ui.dialogs.form import add_row, align_labels
 from desktop.ui.dialogs.modes import DialogMode
 from desktop.ui.dialogs.profile_secrets import load_secrets, store_secrets
 from desktop.ui.dialogs.provider_fields import ProviderFields
 from desktop.ui.dialogs.webhook_section import WebhookSection
-from desktop.ui.sidebar import PRODUCTION_COLOUR, dot_icon
+from desktop.ui.sidebar import kind_icon
+from desktop.ui.theme import bind, qcolor
+from desktop.ui.widgets.accessible import describe_buttons
 from desktop.ui.widgets.finding_feedback import FindingFeedback, show_by_location
 from desktop.ui.widgets.mnemonics import Mnemonics
 
 BLOCKING_CODES = frozenset({"profile.base_url_invalid"})
 """Findings a profile cannot be saved with; every other finding is shown, saving stays possible."""
-
-STYLE = """
-#keychainBanner { background: #fff4e0; border: 1px solid #e3b35b; border-radius: 4px;
-                  padding: 6px 8px; color: #5c3b00; }
-#productionTag { color: white; background: #c62828; border-radius: 3px; padding: 1px 8px;
-                 font-weight: 600; }
-#fieldCaption { color: #5f6672; }
-#exposedWarning { color: #8a5300; }
-#dialogSummary { padding: 4px 2px; }
-"""
 
 
 class ProfileDialog(QDialog):
@@ -82,7 +75,7 @@ class ProfileDialog(QDialog):
         self.blocking: list[str] = []
 
         self.setObjectName("profileDialog")
-        self.setStyleSheet(STYLE)
+        bind(self, lambda colours: self.setStyleSheet(profile_dialog_style(colours)))
         self.setWindowTitle({DialogMode.NEW: "New profile",
                              DialogMode.EDIT: f"Edit profile — {profile.name if profile else ''}",
                              DialogMode.DUPLICATE: "Duplicate profile"}[mode])
@@ -106,12 +99,14 @@ class ProfileDialog(QDialog):
         form = QFormLayout(box)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. Red Cloud staging (EU customer)")
-        _l, self.name_feedback, _c = add_row(form, "Name", self.name_edit, mnemonics)
+        _l, self.name_feedback, _c = add_row(
+            form, "Name", self.name_edit, mnemonics,
+            description="How the profile is listed; unique among your profiles")
         self.provider_combo = QComboBox()
         for provider in self._providers():
             self.provider_combo.addItem(provider.name, provider.id)
         _l, _f, self.provider_caption = add_row(form, "Provider", self.provider_combo, mnemonics,
-                                                help_text=" ")
+                                                help_text=" ", description="The messaging API")
         self.environment_combo = QComboBox()
         self.production_tag = QLabel("PRODUCTION")
         self.production_tag.setObjectName("productionTag")
@@ -121,13 +116,16 @@ class ProfileDialog(QDialog):
         env_layout.setContentsMargins(0, 0, 0, 0)
         env_layout.addWidget(self.environment_combo, 1)
         env_layout.addWidget(self.production_tag)
-        _l, _f, self.environment_caption = add_row(form, "Environment", self.environment_combo,
-                                                   mnemonics, help_text=" ", container=env_row)
+        _l, _f, self.environment_caption = add_row(
+            form, "Environment", self.environment_combo, mnemonics, help_text=" ",
+            container=env_row, description="The provider's environment; production is real")
         self.region_combo = QComboBox()
-        self.region_label, _f, _c = add_row(form, "Region", self.region_combo, mnemonics)
+        self.region_label, _f, _c = add_row(form, "Region", self.region_combo, mnemonics,
+                                            description="The region (its API host)")
         self.base_url_edit = QLineEdit()
         _l, self.base_url_feedback, self.base_url_caption = add_row(
-            form, "Base URL", self.base_url_edit, mnemonics, help_text=" ")
+            form, "Base URL", self.base_url_edit, mnemonics, help_text=" ",
+            description="The API host every request of this profile is built on")
         self._form = form
 
         self.webhook = WebhookSection(mnemonics)
@@ -140,6 +138,7 @@ class ProfileDialog(QDialog):
         inner = QWidget()
         inner.setLayout(self._content)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take the focus
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -158,6 +157,7 @@ class ProfileDialog(QDialog):
         self.ok_button.setDefault(True)
         self.button_box.accepted.connect(self.accept)
         self.button_box.rejected.connect(self.reject)
+        describe_buttons(self.button_box, Save="Save the profile; its secrets go to the keychain")
         outer.addWidget(self.button_box)
 
         self.name_edit.textChanged.connect(self._revalidate)
@@ -217,9 +217,9 @@ class ProfileDialog(QDialog):
             self.environment_combo.addItem(env.name, env.id)
             if env.production:
                 row = self.environment_combo.count() - 1
-                self.environment_combo.setItemData(row, PRODUCTION_COLOUR,
+                self.environment_combo.setItemData(row, qcolor("production"),
                                                    Qt.ItemDataRole.ForegroundRole)
-                self.environment_combo.setItemIcon(row, dot_icon(PRODUCTION_COLOUR))
+                self.environment_combo.setItemIcon(row, kind_icon("production"))
         default = next((e.id for e in provider.environments if not e.production), None)
         self._select(self.environment_combo,
                      previous if provider.environment(previous) else default)

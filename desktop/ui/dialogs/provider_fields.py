@@ -88,8 +88,9 @@ class ProviderFields(QObject):
                 field.setPlaceholderText(setting.default)
             field.textChanged.connect(self.changed)
         field.setObjectName(f"setting_{setting.name}")
-        _label, feedback, _caption = add_row(form, setting.label, field, self._mnemonics,
-                                             help_text=setting.help)
+        _label, feedback, _caption = add_row(
+            form, setting.label, field, self._mnemonics, help_text=setting.help,
+            description=setting.help or f"{setting.label}, a {self.provider.name} setting")
         if isinstance(field, QLineEdit):
             feedback.fix_requested.connect(lambda _fix, edit=field: trim_in_place(edit))
         self.setting_inputs[setting.name] = field
@@ -112,8 +113,10 @@ class ProviderFields(QObject):
         if self.provider.sandbox:
             field.setReadOnly(True)
         field.text_changed.connect(self.changed)
-        _label, feedback, _caption = add_row(form, label, field, self._mnemonics,
-                                             help_text=help_text)
+        _label, feedback, _caption = add_row(
+            form, label, field, self._mnemonics, help_text=help_text,
+            description=help_text or f"The {label.lower()}: masked, kept in the keychain, "
+                                     "never in the profile file")
         feedback.fix_requested.connect(lambda _fix, f=field: trim_in_place(f.edit))
         self.secret_fields[kind] = field
         self.feedback[kind.value] = feedback

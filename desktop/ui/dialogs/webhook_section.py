@@ -34,6 +34,8 @@ class WebhookSection(QGroupBox):
                             "while a checklist waits for them."))
 
         self.allow_check = QCheckBox(mnemonics.label("Allow connections from other machines"))
+        self.allow_check.setToolTip("Let other computers on your network reach the receiver "
+                                    "(it listens on 127.0.0.1 otherwise)")
         self.allow_check.toggled.connect(self._allow_toggled)
         self.allow_warning = caption(EXPOSED_WARNING)
         self.allow_warning.setObjectName("exposedWarning")
@@ -43,7 +45,8 @@ class WebhookSection(QGroupBox):
         self.host_edit.setEnabled(False)
         self.host_edit.setToolTip("Tick “Allow connections from other machines” to change it.")
         self.host_edit.textChanged.connect(self.changed)
-        add_row(form, "Listen on host", self.host_edit, mnemonics)
+        add_row(form, "Listen on host", self.host_edit, mnemonics,
+                description="The address the receiver listens on")
         form.addRow("", self.allow_check)
         form.addRow("", self.allow_warning)
 
@@ -52,7 +55,9 @@ class WebhookSection(QGroupBox):
         self.port_spin.setSpecialValueText("any free port")
         self.port_spin.setMaximumWidth(160)
         self.port_spin.valueChanged.connect(self.changed)
-        add_row(form, "Port", self.port_spin, mnemonics)
+        self.port_spin.setToolTip("The receiver's port; 0 picks any free port")
+        add_row(form, "Port", self.port_spin, mnemonics,
+                description="The receiver's port; 0 picks any free port")
 
         self.public_url_edit = QLineEdit()
         self.public_url_edit.setPlaceholderText("https://your-tunnel.example/webhooks (optional)")

@@ -26,6 +26,7 @@ from PySide6.QtGui import QColor, QFont
 from desktop.core.exchange import Exchange
 from desktop.core.history import History, Query, search_key
 from desktop.ui.models.table import ColumnsModel
+from desktop.ui.theme import qcolor
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -41,10 +42,21 @@ _ROLES = frozenset({_DISPLAY, _FOREGROUND, _FONT, _ALIGNMENT, _TOOLTIP, EXCHANGE
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 
-STATUS_COLOURS = {
-    "2": QColor("#2e7d32"), "3": QColor("#1565c0"), "4": QColor("#b35900"),
-    "5": QColor("#c62828"), "error": QColor("#c62828"),
-}
+STATUS_ROLES = {"2": "ok", "3": "info", "4": "warn", "5": "fail", "error": "fail"}
+"""Status class → colour role (``desktop.core.palette``); the number itself says it too."""
+
+
+class _StatusColours(dict):
+    """``STATUS_COLOURS["4"]``: the class's QColor in the scheme in use now."""
+
+    def __missing__(self, key: str) -> QColor:
+        return qcolor(STATUS_ROLES[key])
+
+    def get(self, key: str, default: QColor | None = None) -> QColor | None:
+        return self[key] if key in STATUS_ROLES else default
+
+
+STATUS_COLOURS = _StatusColours()
 
 
 def status_cell(exchange: Exchange) -> str:
@@ -201,7 +213,7 @@ class HistoryModel(ColumnsModel):
     @staticmethod
     def _display(exchange: Exchange, column: int) -> str:
         if column == TIME:
-            return time.strftime("%H:%M:%S", time.localtime(exchange.started_at))
+            return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(exchange.started_at))
         if column == PROFILE:
             return exchange.profile
         if column == METHOD:

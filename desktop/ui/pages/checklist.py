@@ -7,14 +7,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -32,6 +30,7 @@ from desktop.core.checklist.model import (
     StepStatus,
     StepWaiting,
 )
+from desktop.core.palette import Colours
 from desktop.core.profiles import Profile
 
 if TYPE_CHECKING:
@@ -40,10 +39,16 @@ from desktop.ui.checklist.detail import StepDetail
 from desktop.ui.checklist.escalation import EscalationFacts
 from desktop.ui.checklist.faults import SandboxFaultsButton
 from desktop.ui.checklist.model import ChecklistModel
+from desktop.ui.checklist.progress import StepsBar
 from desktop.ui.pages.base import Page
+from desktop.ui.theme import bind, colours
+from desktop.ui.widgets.accessible import describe
 from desktop.ui.widgets.empty_state import EmptyState
+from desktop.ui.widgets.flow import FlowLayout
 
 log = logging.getLogger(__name__)
+STACK_BELOW = 720
+"""Page width (px) under which the step detail goes above the escalation facts."""
 
 
 class ChecklistPage(Page):
@@ -70,44 +75,47 @@ class ChecklistPage(Page):
         self._spinner.setInterval(120)
         self._spinner.timeout.connect(self._spin)
         ctx.services_changed.connect(self._bind_sandbox)
+        self._heading, self._production = "", False
+        bind(self, self._show_heading)
 
     # -- layout -------------------------------------------------------------------------------
 
     def _build(self) -> QWidget:
         content = QWidget()
         layout = QVBoxLayout(content)
-        header = QHBoxLayout()
         self.heading = QLabel()
         self.heading.setObjectName("checklistHeading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
-        header.addWidget(self.heading, 1)
-        self.faults_button = SandboxFaultsButton()
-        header.addWidget(self.faults_button)
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        header = FlowLayout()
+        self.run_button = QPushButton("Run checklist")
+        self.run_button.setObjectName("runChecklist")
+        self.run_button.setToolTip("Run every step in the provider's order (F5)")
+        bold = self.run_button.font()  # the page's main action (not a dialog's default)
+        bold.setBold(True)
+        self.run_button.setFont(bold)
+        self.run_button.clicked.connect(self._run_or_stop)
+        header.add(self.run_button)
         self.rerun_button = QPushButton("Re-run from failed step")
         self.rerun_button.setToolTip("Run again from the step that failed, keeping what the "
                                      "earlier steps found (Shift+F5)")
         self.rerun_button.clicked.connect(self.rerun_from_failed)
-        header.addWidget(self.rerun_button)
-        self.run_button = QPushButton("Run checklist")
-        self.run_button.setObjectName("runChecklist")
-        self.run_button.setToolTip("Run every step in the provider's order (F5)")
-        self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self._run_or_stop)
-        header.addWidget(self.run_button)
-        layout.addLayout(header)
-
-        status = QHBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.progress.setMaximumHeight(16)
-        status.addWidget(self.progress, 1)
+        header.add(self.rerun_button)
+        self.faults_button = SandboxFaultsButton()
+        header.add(self.faults_button)
         self.waiting_label = QLabel()
         self.waiting_label.setObjectName("checklistWaiting")
-        status.addWidget(self.waiting_label)
-        layout.addLayout(status)
+        header.add(self.waiting_label)
+        layout.addLayout(header)
+        self.progress = StepsBar()
+        layout.addWidget(self.progress)
 
         self.table = QTableView()
         self.table.setObjectName("checklistSteps")
+        describe(self.table, "Checklist steps",
+                 "The provider's debugging order: each step's status, time and outcome; "
+                 "select one to read it below")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -127,11 +135,13 @@ class ChecklistPage(Page):
         self.detail.exchange_requested.connect(self._open_exchange)
         self.detail.ticked.connect(self._tick)
         self.escalation = EscalationFacts(lambda text: text)
+        self.escalation.copied.connect(lambda text: self.ctx.say(text))
 
-        lower = QSplitter(Qt.Orientation.Horizontal)
+        self.lower = lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.detail)
         lower.addWidget(self.escalation)
         lower.setSizes([620, 380])
+        lower.setChildrenCollapsible(False)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(lower)
@@ -142,6 +152,17 @@ class ChecklistPage(Page):
         QShortcut(QKeySequence("Shift+F5"), self, self.rerun_from_failed)
         QShortcut(QKeySequence("Esc"), self, self.stop)
         return content
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Step detail beside the escalation facts where there is room, above them where
+        there is not: side by side on a small screen, the detail was a word a line."""
+        super().resizeEvent(event)
+        narrow = self.width() < STACK_BELOW
+        orientation = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.lower.orientation() != orientation:
+            self.lower.setOrientation(orientation)
+            size = self.lower.height() if narrow else self.lower.width()
+            self.lower.setSizes([size * 6 // 10, size - size * 6 // 10])
 
     # -- following the profile ----------------------------------------------------------------
 
@@ -159,16 +180,20 @@ class ChecklistPage(Page):
             self.model.show_steps(provider.checklist)
         environment = provider.environment(profile.environment)
         production = bool(environment and environment.production)
-        badge = (" <span style='color:white;background:#c62828'>&nbsp;PRODUCTION&nbsp;</span>"
-                 if production else "")
-        self.heading.setText(f"<b>{provider.name}</b> · {profile.name}"
-                             f" · {environment.name if environment else profile.environment}"
-                             f"{badge}")
+        self._heading = (f"<b>{provider.name}</b> · {profile.name}"
+                         f" · {environment.name if environment else profile.environment}")
+        self._production = production
+        self._show_heading(colours())
         self._bind_sandbox()
         self._refresh_controls()
         self._show_escalation(run)
         self.select_row(0 if run is None or run.failed is None
                         else run.results.index(run.failed))
+
+    def _show_heading(self, c: Colours) -> None:
+        badge = (f" <span style='color:{c.solid_text};background:{c.solid_fail}'>&nbsp;"
+                 "PRODUCTION&nbsp;</span>" if self._production else "")
+        self.heading.setText(self._heading + badge)
 
     def _bind_sandbox(self) -> None:
         provider = self.ctx.workspace.provider_for(self._profile) if self._profile else None
@@ -182,10 +207,7 @@ class ChecklistPage(Page):
         self.run_button.setText("Stop" if running else "Run checklist")
         run = self.runs.get(self._profile.id) if self._profile else None
         self.rerun_button.setEnabled(not running and run is not None and run.failed is not None)
-        done = sum(1 for r in self.model.results if r.status.done)
-        self.progress.setRange(0, max(1, len(self.model.results)))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done} of {len(self.model.results)} steps")
+        self.progress.set_statuses([r.status for r in self.model.results])
 
     def select_row(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():

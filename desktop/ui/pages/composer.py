@@ -12,7 +12,7 @@ asked when error findings are listed.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QSplitter,
     QVBoxLayout,
@@ -31,12 +31,15 @@ from desktop.ui.composer.request_editor import RequestEditor
 from desktop.ui.composer.response_view import BODY_TAB, ResponseView
 from desktop.ui.composer.send_bar import SendBar
 from desktop.ui.composer.sender import Sender
-from desktop.ui.composer.style import COMPOSER_STYLE
+from desktop.ui.composer.style import composer_style
 from desktop.ui.context import AppContext
 from desktop.ui.pages.base import Page
+from desktop.ui.theme import bind
 from desktop.ui.widgets.empty_state import EmptyState
 
 LINT_DELAY_MS = 250
+STACK_BELOW = 680
+"""Page width (px) under which the answer is shown below the request instead of beside it."""
 AUTH_REFRESH_MS = 20_000
 
 
@@ -64,6 +67,7 @@ class ComposerPage(Page):
                                                        self.send_bar.busy)
         self.response = ResponseView()
         self.response.retry.retry_requested.connect(self.retry)
+        self.response.copied.connect(lambda text: self.ctx.say(text))
         self.sender = Sender(ctx.workspace.history, self)
         self.sender.busy_changed.connect(self.send_bar.set_busy)
         self.sender.sent.connect(self._sent)
@@ -102,10 +106,10 @@ class ComposerPage(Page):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        left.setMinimumWidth(250)
-        right.setMinimumWidth(250)
+        left.setMinimumWidth(220)
+        right.setMinimumWidth(220)
         self._sized = False
-        self.splitter.setStyleSheet(COMPOSER_STYLE)
+        bind(self.splitter, lambda c: self.splitter.setStyleSheet(composer_style(c)))
         return self.splitter
 
     def _shortcuts(self) -> None:
@@ -116,6 +120,7 @@ class ComposerPage(Page):
             QShortcut(QKeySequence(keys), self, self.send, context=scoped)
         QShortcut(QKeySequence("Esc"), self, self.cancel, context=scoped)
         QShortcut(QKeySequence.StandardKey.Find, self, self.find_in_body, context=scoped)
+        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.new_request(), context=scoped)
 
     def make_empty_state(self) -> EmptyState:
         return EmptyState(
@@ -143,12 +148,27 @@ class ComposerPage(Page):
         if active != self.profile:
             self.on_profile_changed(active)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Side by side where there is room; on a small screen the answer goes below the
+        request, so neither is squeezed to a sliver (the URL field to three letters)."""
+        super().resizeEvent(event)
+        stacked = self.width() < STACK_BELOW
+        orientation = Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal
+        if self.splitter.orientation() != orientation:
+            self.splitter.setOrientation(orientation)
+            self._sized = False
+            self._share()
+
+    def _share(self) -> None:
+        vertical = self.splitter.orientation() == Qt.Orientation.Vertical
+        size = self.splitter.height() if vertical else self.splitter.width()
+        if not self._sized and size > 0:
+            self._sized = True  # the request gets 45 %, however wide the answer's text
+            self.splitter.setSizes([int(size * 0.45), size - int(size * 0.45)])
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._sized and self.splitter.width() > 0:
-            self._sized = True  # the request gets 45 %, however wide the answer's text
-            width = self.splitter.width()
-            self.splitter.setSizes([int(width * 0.45), width - int(width * 0.45)])
+        self._share()
         self.refresh_auth()
         self._auth_timer.start()
         self._lint_timer.start()
@@ -158,13 +178,24 @@ class ComposerPage(Page):
         super().hideEvent(event)
 
     def refresh_auth(self) -> None:
-        """The auth line: how the profile authenticates, never the credential itself."""
+        """The auth line: how the profile authenticates, never the credential itself, and
+        never words the request or its answer contradict (``window_text.auth_line``)."""
         session = self.session()
         if session is None:
             self.editor.set_auth_description("No profile selected" if self.profile is None else
                                              "Unknown provider: nothing can be sent")
             return
-        self.editor.set_auth_description(session.client.auth_description())
+        from desktop.core.window_text import auth_line
+
+        spec = self.editor.spec()
+        answer = self.shown_exchange if self.shown_spec is not None and \
+            self.shown_spec.url == spec.url else None
+        line = auth_line(session.client.auth_description(), attached=spec.attach_auth,
+                         findings=self.send_bar.lint.findings, answer=answer,
+                         provider=self.provider)
+        state = ("off" if line.startswith("Not ") else
+                 "refused" if ": refused with 401" in line else "")
+        self.editor.set_auth_description(line, state)
 
     def session(self) -> ProfileSession | None:
         """The profile's live session, or None (no profile, or its provider is not installed)."""
@@ -185,6 +216,7 @@ class ComposerPage(Page):
         base_url = self.profile.base_url if self.profile else ""
         findings = lint_request(self.editor.spec(), self.provider, base_url=base_url)
         self.send_bar.findings_changed(findings)
+        self.refresh_auth()
         return findings
 
     def apply_fix(self, finding: Finding) -> None:
@@ -257,14 +289,24 @@ class ComposerPage(Page):
         session = self.ctx.session(self.profile)
         learned = session.last_run.values if session and session.last_run else None
         spec, missing = fill_template(endpoint.request, self.profile, self.provider, learned)
-        self.editor.set_spec(spec)
+        self.new_request(spec)
         if missing:
             self.ctx.say(f"Template “{endpoint.name}”: fill in {', '.join(missing)}.", 8000)
-        self.lint_now()
 
     def load_spec(self, spec: RequestSpec) -> None:
-        self.editor.set_spec(spec)
+        """An imported request: a new request, so the last answer goes with the old one."""
+        self.new_request(spec)
+
+    def new_request(self, spec: RequestSpec | None = None) -> None:
+        """Start another request (empty, a template, an import): the previous answer is no
+        longer this request's, so it is cleared rather than shown beside it."""
+        if self.sender.busy:
+            self.sender.cancel()
+        self.shown_spec = self.shown_exchange = None
+        self.response.clear()
+        self.editor.set_spec(spec or RequestSpec(method="GET", url=""))
         self.lint_now()
+        self.editor.url.setFocus()
 
     def open_exchange(self, exchange: Exchange) -> None:
         """Show a recorded Exchange (from History, a checklist step) and its request."""

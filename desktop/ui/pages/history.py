@@ -9,7 +9,7 @@ composer; a single click only selects, so a row can be right-clicked for
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.exchange import Exchange
+from desktop.core.window_text import NO_MATCH_HINT, no_match_text
 from desktop.ui.context import AppContext
 from desktop.ui.models.history_model import (
     DURATION,
@@ -35,6 +38,8 @@ from desktop.ui.models.history_model import (
     HistoryModel,
 )
 from desktop.ui.pages.base import Page
+from desktop.ui.pages.history_detail import ExchangeDetail
+from desktop.ui.widgets.clipboard import NOT_COPIED, copy_text
 from desktop.ui.widgets.empty_state import EmptyState
 
 FILTER_DELAY_MS = 150
@@ -54,15 +59,30 @@ class HistoryPage(Page):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(lambda _t: self._filter_timer.start())
         self.filter.returnPressed.connect(self.apply_filter)
+        self.filter.setAccessibleName("Filter requests")
+        self.filter.setToolTip("Words from a path or finding, 4xx or status:401, method:POST, "
+                               "profile:NAME, error (Ctrl+F; Esc clears)")
         self.count = QLabel()
         self.count.setObjectName("historyCount")
         self.table = QTableView()
         self.table.setObjectName("historyTable")
         self.table.setModel(self.model)
+        self.table.setAccessibleName("Requests")
+        self.table.setAccessibleDescription("Every request of the session, oldest first; Enter "
+                                            "opens the selected one in the Composer, the context "
+                                            "menu copies it as curl or its request id")
         self._configure_table()
         self.table.activated.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self.no_match = EmptyState("⌕", "", NO_MATCH_HINT)
+        self.no_match.setObjectName("historyNoMatch")
+        self.results = QStackedWidget()
+        self.results.addWidget(self.table)
+        self.results.addWidget(self.no_match)
+        self.detail = ExchangeDetail()
+        self.detail.open_requested.connect(self._open_id)
 
         content = QWidget()
         top = QHBoxLayout()
@@ -71,7 +91,14 @@ class HistoryPage(Page):
         layout = QVBoxLayout(content)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.results)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        self.detail.setMinimumHeight(60)
+        layout.addWidget(split, 1)
         self.set_content(content)
 
         self._filter_timer = QTimer(self)
@@ -80,6 +107,8 @@ class HistoryPage(Page):
         self._filter_timer.timeout.connect(self.apply_filter)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Esc"), self.filter, self.filter.clear,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         for signal in (self.model.rowsInserted, self.model.modelReset):
             signal.connect(self._refresh_counts)
         self._refresh_counts()
@@ -98,7 +127,7 @@ class HistoryPage(Page):
         vertical.setDefaultSectionSize(table.fontMetrics().height() + 8)
         header = table.horizontalHeader()
         header.setHighlightSections(False)
-        widths = {TIME: 80, PROFILE: 140, METHOD: 70, PATH: 320, STATUS: 90, DURATION: 80}
+        widths = {TIME: 150, PROFILE: 120, METHOD: 70, PATH: 300, STATUS: 80, DURATION: 80}
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             table.setColumnWidth(column, width)
@@ -129,6 +158,18 @@ class HistoryPage(Page):
         self.show_empty(total == 0)
         self.count.setText(f"{total:,} requests" if shown == total
                            else f"{shown:,} of {total:,}")
+        nothing = shown == 0 and total > 0 and bool(self.model.filter_text.strip())
+        if nothing:
+            self.no_match.title.setText(no_match_text(self.model.filter_text))
+        self.results.setCurrentWidget(self.no_match if nothing else self.table)
+        self._show_selected()
+
+    @property
+    def showing_no_match(self) -> bool:
+        return self.results.currentWidget() is self.no_match
+
+    def _show_selected(self) -> None:
+        self.detail.show_exchange(self.selected_exchange())
 
     # -- rows ---------------------------------------------------------------------------------
 
@@ -143,6 +184,11 @@ class HistoryPage(Page):
 
     def open(self, exchange: Exchange) -> None:
         self.ctx.open_exchange.emit(exchange)  # the composer shows itself
+
+    def _open_id(self, exchange_id: int) -> None:
+        exchange = self.ctx.workspace.history.by_id(exchange_id)
+        if exchange is not None:
+            self.open(exchange)
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
@@ -174,11 +220,13 @@ class HistoryPage(Page):
         except CurlExportError as exc:
             self.ctx.say(f"Cannot write this request as curl: {exc}", 8000)
             return None
-        QGuiApplication.clipboard().setText(text)
-        self.ctx.say("Copied as curl, secrets redacted.")
+        self.ctx.say("Copied as curl, secrets redacted." if copy_text(text) else NOT_COPIED)
         return text
 
     def copy_request_id(self, exchange: Exchange) -> None:
-        if exchange.request_id:
-            QGuiApplication.clipboard().setText(exchange.request_id)
+        if not exchange.request_id:
+            self.ctx.say("Nothing to copy: the server sent no request id.")
+        elif copy_text(exchange.request_id):
             self.ctx.say(f"Copied request id {exchange.request_id}.")
+        else:
+            self.ctx.say(NOT_COPIED)

@@ -14,21 +14,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.profiles import Profile
 from desktop.ui.pages.base import Page
+from desktop.ui.theme import bind
 from desktop.ui.widgets.empty_state import EmptyState
+from desktop.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:
     from desktop.core.provider.model import Provider
@@ -42,6 +46,8 @@ if TYPE_CHECKING:
     from desktop.ui.ratelimits.header import HeaderStrip
 
 POLL_MS = 250
+SIDE_WIDTH = 264
+"""The burst tool's and the Sandbox settings' column."""
 
 
 class RateLimitsPage(Page):
@@ -95,38 +101,41 @@ class RateLimitsPage(Page):
         main = QVBoxLayout()
         self.header = HeaderStrip()
         main.addWidget(self.header)
-        bar = QHBoxLayout()
         self.spans = SpanSelector()
         self.spans.add_shortcuts(self)
-        bar.addWidget(self.spans)
-        bar.addStretch(1)
-        self.csv_progress = QProgressBar()
-        self.csv_progress.setMaximumWidth(180)
-        self.csv_progress.setFormat("CSV %p%")
-        self.csv_progress.hide()
-        bar.addWidget(self.csv_progress)
-        self.png_button = QPushButton("Export PNG…")
-        self.png_button.setToolTip("Save the chart as it is shown")
-        self.png_button.clicked.connect(lambda: self.export_png())
-        self.csv_button = QPushButton("Export CSV…")
-        self.csv_button.setToolTip("Save every sample of this profile (not only the visible ones)")
-        self.csv_button.clicked.connect(lambda: self.export_csv())
-        bar.addWidget(self.png_button)
-        bar.addWidget(self.csv_button)
-        main.addLayout(bar)
+        main.addWidget(self.spans)
         self.chart = RateLimitChart(clock=lambda: self.clock())
+        self.chart.setMinimumWidth(240)
         self.chart.span_changed.connect(self.spans.show_span)
         self.spans.span_chosen.connect(self.chart.set_span)
         main.addWidget(self.chart, 1)
         self.hint = QLabel("Hover for a sample's details · wheel to zoom · drag to pan · "
                            "Alt+1 / Alt+2 / Alt+3: last 5 min / last hour / all")
         self.hint.setObjectName("rateLimitHint")
-        self.hint.setStyleSheet("color: #6b7385;")
+        bind(self.hint, lambda c: self.hint.setStyleSheet(f"color: {c.muted};"))
         self.hint.setWordWrap(True)
         main.addWidget(self.hint)
         outer.addLayout(main, 1)
 
+        # The tools column: a fixed, modest width (scrolling when the window is short), so a
+        # small screen keeps room for the chart instead of growing the window.
         side = QVBoxLayout()
+        exports = FlowLayout()
+        exports.add(QLabel("Export:"))
+        self.png_button = QPushButton("Chart PNG…")
+        self.png_button.setToolTip("Save the chart as it is shown")
+        self.png_button.clicked.connect(lambda: self.export_png())
+        self.csv_button = QPushButton("Samples CSV…")
+        self.csv_button.setToolTip("Save every sample of this profile (not only the visible ones)")
+        self.csv_button.clicked.connect(lambda: self.export_csv())
+        exports.add(self.png_button)
+        exports.add(self.csv_button)
+        side.addLayout(exports)
+        self.csv_progress = QProgressBar()
+        self.csv_progress.setFormat("CSV %p%")
+        self.csv_progress.setAccessibleName("CSV export progress")
+        self.csv_progress.hide()
+        side.addWidget(self.csv_progress)
         self.burst = BurstPanel()
         self.sandbox_controls = SandboxControls()
         side.addWidget(self.burst)
@@ -134,8 +143,15 @@ class RateLimitsPage(Page):
         side.addStretch(1)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(300)
-        outer.addWidget(side_widget)
+        scroll = QScrollArea()
+        scroll.setObjectName("rateLimitTools")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its controls take the focus
+        scroll.setWidget(side_widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFixedWidth(SIDE_WIDTH)
+        outer.addWidget(scroll)
         self.set_content(content)
         self._bind_sandbox()
 

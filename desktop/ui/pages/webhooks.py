@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -30,7 +29,7 @@ from desktop.core.webhooks.receiver import WebhookReceiver
 from desktop.ui.context import AppContext
 from desktop.ui.pages.base import Page
 from desktop.ui.webhooks.detail import EventDetail
-from desktop.ui.webhooks.events_model import COLUMNS, MESSAGE, EventsFilter, EventsModel
+from desktop.ui.webhooks.events_model import COLUMNS, MESSAGE, TYPE, EventsFilter, EventsModel
 from desktop.ui.webhooks.filter_bar import FilterBar
 from desktop.ui.webhooks.lifecycle import LifecycleView
 from desktop.ui.webhooks.receiver_panel import ReceiverPanel
@@ -38,7 +37,8 @@ from desktop.ui.webhooks.send_dialogs import ReplayDialog, SendDialog, TestEvent
 from desktop.ui.webhooks.tunnel_banner import TunnelBanner
 from desktop.ui.widgets.empty_state import EmptyState
 
-COLUMN_WIDTHS = (92, 84, 124, 160, 36, 58, 74)
+COLUMN_WIDTHS = (88, 48, 104, 190, 32, 56, 64)
+"""Time, Path, Type, Message id (room for a whole ``msg_…`` id), Seq, Verified, Size."""
 LIFECYCLE_DELAY_MS = 250
 """Lifecycles are regrouped at most this often while events pour in."""
 
@@ -87,15 +87,13 @@ class WebhooksPage(Page):
         self.tunnel = TunnelBanner(self.ctx, self._running_receiver)
         layout.addWidget(self.tunnel)
 
-        bar = QHBoxLayout()
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self._filter_changed)
-        bar.addWidget(self.filter_bar, 1)
         self.clear_button = QPushButton("Clear list")
         self.clear_button.setToolTip("Forget the events in memory; the journal on disk keeps them")
         self.clear_button.clicked.connect(self.clear)
-        bar.addWidget(self.clear_button)
-        layout.addLayout(bar)
+        self.filter_bar.flow.add(self.clear_button)
+        layout.addWidget(self.filter_bar)
 
         self.table = QTableView()
         self.table.setObjectName("webhookEvents")
@@ -105,7 +103,10 @@ class WebhooksPage(Page):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # ids differ at both ends
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # an id reads from its start
+        self.table.setAccessibleName("Webhook events")
+        self.table.setAccessibleDescription("Events received, oldest first; select one to see "
+                                            "its signature check, headers and body below")
         rows = self.table.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring
@@ -114,7 +115,7 @@ class WebhooksPage(Page):
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate(COLUMN_WIDTHS[:len(COLUMNS)]):
             head.resizeSection(column, width)
-        head.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Stretch)
+        head.setStretchLastSection(True)  # spare room goes to the end, never into an id
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.table.setMinimumHeight(48)
         self.note = QLabel()
@@ -131,10 +132,11 @@ class WebhooksPage(Page):
         self.lifecycle.event_chosen.connect(self.select_event)
         self.detail = EventDetail()
         self.detail.replay_requested.connect(self.replay)
+        self.detail.copied.connect(lambda text: self.ctx.say(text))
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(events)
         upper.addWidget(self.lifecycle)
-        upper.setSizes([640, 360])
+        upper.setSizes([600, 400])
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(upper)
         self.splitter.addWidget(self.detail)
@@ -184,9 +186,25 @@ class WebhooksPage(Page):
     def _flushed(self, *_args: object) -> None:
         if self._follow:
             self.table.scrollToBottom()
+        self._fit_ids()
         self._update_note()
         if not self._lifecycle_timer.isActive():
             self._lifecycle_timer.start()
+
+    def _fit_ids(self) -> None:
+        """Widen the Message id and Type columns to their longest recent value (up to a
+        limit): an id is read from its start, so it is shown whole where there is room."""
+        recent = self.model.events[-200:]
+        metrics = self.table.fontMetrics()
+        head = self.table.horizontalHeader()
+        for column, values, most in ((MESSAGE, [e.message_id for e in recent], 320),
+                                     (TYPE, [e.event_type for e in recent], 180)):
+            shown = [value for value in values if value]
+            if not shown:
+                continue
+            wanted = min(most, max(metrics.horizontalAdvance(v) for v in shown) + 12)
+            if head.sectionSize(column) < wanted:
+                head.resizeSection(column, wanted)
 
     def _update_note(self) -> None:
         store = self.model.store

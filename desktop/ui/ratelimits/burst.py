@@ -63,31 +63,40 @@ class BurstPanel(QGroupBox):
         super().__init__("Burst tool (Sandbox only)", parent)
         self.setObjectName("burstPanel")
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: label above
         self.count_spin = QSpinBox()
         self.count_spin.setRange(1, 10_000)
         self.count_spin.setValue(80)
         self.count_spin.setSuffix(" requests")
+        self.count_spin.setToolTip("How many requests the burst sends")
         self.rate_spin = QDoubleSpinBox()
         self.rate_spin.setRange(0.1, 500.0)
         self.rate_spin.setDecimals(1)
         self.rate_spin.setValue(20.0)
         self.rate_spin.setSuffix(" per second")
+        self.rate_spin.setToolTip("How fast the requests are started")
         self.endpoint_combo = QComboBox()
         self.endpoint_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.endpoint_combo.setMinimumContentsLength(12)
+        self.endpoint_combo.setMinimumContentsLength(10)
+        self.endpoint_combo.setToolTip("Which of the provider's requests to send")
         self.pace_check = QCheckBox("Stay under a limit")
         self.pace_check.setToolTip("Never start more than this many requests within the window "
                                    "(off: send at the rate and let the server refuse)")
         self.pace_limit = QSpinBox()
         self.pace_limit.setRange(1, 1_000_000)
         self.pace_limit.setValue(60)
+        self.pace_limit.setAccessibleName("Limit")
+        self.pace_limit.setToolTip("At most this many requests…")
         self.pace_window = QDoubleSpinBox()
         self.pace_window.setRange(0.1, 86_400.0)
         self.pace_window.setDecimals(1)
         self.pace_window.setValue(60.0)
         self.pace_window.setSuffix(" s")
+        self.pace_window.setAccessibleName("Window")
+        self.pace_window.setToolTip("…within this many seconds")
         for spin in (self.pace_limit, self.pace_window):
+            spin.setMinimumWidth(64)  # the range's widest value need not fit: the tools column
             spin.setEnabled(False)
             self.pace_check.toggled.connect(spin.setEnabled)
         pace = QHBoxLayout()
@@ -103,16 +112,18 @@ class BurstPanel(QGroupBox):
         self.start_button = QPushButton("Start burst")
         self.start_button.setObjectName("startBurst")
         self.start_button.clicked.connect(self.start)
+        self.start_button.setToolTip("Send the burst against the Sandbox")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setObjectName("stopBurst")
         self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setToolTip("Stop the burst; what was answered stays on the chart")
         self.stop_button.setEnabled(False)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         form.addRow(buttons)
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m answered")
-        self.progress.setValue(0)
+        self.progress.setAccessibleName("Burst progress")
         form.addRow(self.progress)
         self.status_label = QLabel(self.HINT)
         self.status_label.setObjectName("burstStatus")
@@ -125,6 +136,14 @@ class BurstPanel(QGroupBox):
         self.result: BurstResult | None = None
         self.refused_reason: str | None = None
         self.sandbox_running = True
+        self._count_changed(self.count_spin.value())
+        self.count_spin.valueChanged.connect(self._count_changed)
+
+    def _count_changed(self, count: int) -> None:
+        """The total under the bar is the Send box's, before and between bursts."""
+        if not self.running:
+            self.progress.setRange(0, count)
+            self.progress.setValue(0)
 
     # -- which profile ------------------------------------------------------------------------
 
@@ -154,7 +173,7 @@ class BurstPanel(QGroupBox):
     def _show_allowed(self) -> None:
         self.refused_reason = self.refusal()
         self.start_button.setEnabled(self.refused_reason is None and not self.running)
-        self.start_button.setToolTip(self.refused_reason or "")
+        self.start_button.setToolTip(self.refused_reason or "Send the burst against the Sandbox")
         self.status_label.setText(self.refused_reason or self.HINT)
 
     @property

@@ -24,13 +24,15 @@ from PySide6.QtCore import QPointF, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from desktop.core.palette import Colours
 from desktop.core.ratelimit import RateLimitSeries
 from desktop.ui.pyside_workaround import protect_singletons
 from desktop.ui.ratelimits.details import SampleLookup
 from desktop.ui.ratelimits.hover import HoverReadout
-from desktop.ui.ratelimits.layers import LEGEND_HTML, ChartLayers
+from desktop.ui.ratelimits.layers import ChartLayers, legend_html
 from desktop.ui.ratelimits.ranges import all_range, nearest_index, span_range
 from desktop.ui.ratelimits.readout import readout_lines
+from desktop.ui.theme import bind
 
 REDRAW_DELAY_MS = 60
 """Debounce: wheel zoom and drags emit many range changes; decimate once they settle."""
@@ -63,14 +65,18 @@ class RateLimitChart(QWidget):
         layout.setSpacing(0)
         # The legend is a label above the plot: it wraps when the page is narrow, where a
         # pyqtgraph legend would widen the scene beyond the view and clip the plot.
-        self.legend = QLabel(LEGEND_HTML)
+        self.legend = QLabel()
         self.legend.setObjectName("rateLimitLegend")
         self.legend.setWordWrap(True)
         self.legend.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.legend)
         self.plot = pg.GraphicsLayoutWidget()
-        self.plot.setBackground("w")
         self.plot.setObjectName("rateLimitPlot")
+        self.plot.setAccessibleName("Rate-limit chart")
+        self.plot.setAccessibleDescription(
+            "Remaining quota over time with the limit, window resets, 429s and the request "
+            "rate. The numbers are also in the strip above; Alt+1, Alt+2 and Alt+3 choose the "
+            "span.")
         layout.addWidget(self.plot, 1)
         self.item = self.plot.addPlot(row=0, col=0, axisItems={
             "bottom": pg.DateAxisItem(orientation="bottom")})
@@ -80,6 +86,7 @@ class RateLimitChart(QWidget):
         self.reset_lines, self.rate_curve = layers.reset_lines, layers.rate_curve
         self.refusal_markers, self.unread_markers = layers.refusal_markers, layers.unread_markers
         self.hover = HoverReadout(self)
+        bind(self, self.recolour)
 
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
@@ -87,6 +94,13 @@ class RateLimitChart(QWidget):
         self._redraw_timer.timeout.connect(self.redraw)
         self.view.sigXRangeChanged.connect(lambda *_: self._redraw_timer.start())
         self.view.sigRangeChangedManually.connect(self._on_manual_range)
+
+    def recolour(self, c: Colours) -> None:
+        """The chart in a scheme's colours: background, axes, every line, the legend."""
+        self.plot.setBackground(c.chart_background)
+        self.layers.recolour(c)
+        self.hover.recolour(c)
+        self.legend.setText(legend_html(c))
 
     # -- what is shown ------------------------------------------------------------------------
 

@@ -59,7 +59,8 @@ class SpanSelector(QWidget):
             self.group.addButton(button)
             layout.addWidget(button)
             self.buttons[span] = button
-        self.buttons[300.0].setChecked(True)
+        layout.addStretch(1)
+        self.show_span(300.0)
 
     def add_shortcuts(self, scope: QWidget) -> None:
         """Alt+1/2/3 anywhere inside ``scope`` (the page) pick 5 min / 1 h / all."""
@@ -77,7 +78,11 @@ class SpanSelector(QWidget):
         """Check the button for ``span``; ``"custom"`` (a mouse zoom) checks none."""
         self.group.setExclusive(False)
         for value, button in self.buttons.items():
-            button.setChecked(span != "custom" and value == span)
+            chosen = span != "custom" and value == span
+            button.setChecked(chosen)
+            font = button.font()
+            font.setBold(chosen)  # the chosen span reads as chosen in any scheme, not by shade
+            button.setFont(font)
         self.group.setExclusive(True)
 
     def checked_span(self) -> float | str | None:
@@ -96,15 +101,18 @@ class SandboxControls(QGroupBox):
         from desktop.sandbox.ratelimit import RATELIMIT_FAMILIES  # light: no aiohttp
 
         form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: label above
         self.family_combo = QComboBox()
         self.family_combo.addItems(list(RATELIMIT_FAMILIES))
         self.family_combo.setToolTip("Which rate-limit headers the Sandbox sends")
         self.limit_spin = QSpinBox()
         self.limit_spin.setRange(1, 1_000_000)
         self.limit_spin.setSuffix(" requests")
+        self.limit_spin.setToolTip("How many requests the Sandbox allows per window")
         self.window_spin = QSpinBox()
         self.window_spin.setRange(1, 86_400)
         self.window_spin.setSuffix(" s")
+        self.window_spin.setToolTip("The Sandbox's rate-limit window, in seconds")
         for spin in (self.limit_spin, self.window_spin):
             spin.setKeyboardTracking(False)  # apply on Enter/focus-out, not per keystroke
             spin.valueChanged.connect(lambda _value: self.apply())

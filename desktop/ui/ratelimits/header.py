@@ -15,22 +15,27 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from desktop.core.palette import Colours
 from desktop.core.provider.model import Provider
 from desktop.core.ratelimit import RateLimitSample, RateLimitSeries, RetryPlan, forecast
 from desktop.ui.ratelimits.details import SampleLookup
 from desktop.ui.ratelimits.readout import clock_text
+from desktop.ui.theme import bind
 from desktop.ui.widgets.countdown import Countdown
 
-STYLE = """
-#rateLimitHeader { background: #f6f8fb; border: 1px solid #dde2ea; border-radius: 6px; }
-#rateLimitRemaining { font-size: 26px; font-weight: 600; color: #1f6fd1; }
-#rateLimitRemaining[exhausted="true"] { color: #d32f2f; }
-#rateLimitCaption { color: #5b6578; }
-#rateLimitFamily, #rateLimitReset { color: #2b3140; }
-#rateLimitForecast { color: #2b3140; font-style: italic; }
-#rateLimitProblems { color: #8a5300; }
-QLabel#countdown[state="counting"] { color: #b71c1c; font-weight: 600; }
-QLabel#countdown[state="done"] { color: #2e7d32; font-weight: 600; }
+
+def header_style(c: Colours) -> str:
+    return f"""
+#rateLimitHeader {{ background: {c.neutral_bg}; border: 1px solid {c.border};
+                   border-radius: 6px; }}
+#rateLimitRemaining {{ font-size: 26px; font-weight: 600; color: {c.info}; }}
+#rateLimitRemaining[exhausted="true"] {{ color: {c.fail}; }}
+#rateLimitCaption {{ color: {c.muted}; }}
+#rateLimitFamily, #rateLimitReset {{ color: {c.text}; }}
+#rateLimitForecast {{ color: {c.text}; font-style: italic; }}
+#rateLimitProblems {{ color: {c.warn}; }}
+QLabel#countdown[state="counting"] {{ color: {c.fail}; font-weight: 600; }}
+QLabel#countdown[state="done"] {{ color: {c.ok}; font-weight: 600; }}
 """
 
 
@@ -47,52 +52,38 @@ class HeaderStrip(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rateLimitHeader")
-        self.setStyleSheet(STYLE)
-        layout = QHBoxLayout(self)
+        bind(self, lambda c: self.setStyleSheet(header_style(c)))
+        # One column: the number and its caption on top, then a line per fact. Side by side
+        # columns squeezed each fact to a word or two per line on a small screen.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(18)
-
-        left = QVBoxLayout()
-        left.setSpacing(0)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        top.setSpacing(10)
         self.remaining_label = QLabel("—")
         self.remaining_label.setObjectName("rateLimitRemaining")
         self.caption_label = QLabel("remaining / limit")
         self.caption_label.setObjectName("rateLimitCaption")
-        left.addWidget(self.remaining_label)
-        left.addWidget(self.caption_label)
-        layout.addLayout(left)
-
-        middle = QVBoxLayout()
-        middle.setSpacing(2)
+        top.addWidget(self.remaining_label)
+        top.addWidget(self.caption_label, 1, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(top)
         self.family_label = QLabel()
         self.family_label.setObjectName("rateLimitFamily")
         self.reset_label = QLabel()
         self.reset_label.setObjectName("rateLimitReset")
-        for label in (self.family_label, self.reset_label):
-            label.setWordWrap(True)
-            middle.addWidget(label)
-        middle.addStretch(1)
-        layout.addLayout(middle, 1)
-
-        right = QVBoxLayout()
-        right.setSpacing(2)
         self.forecast_label = QLabel()
         self.forecast_label.setObjectName("rateLimitForecast")
-        self.forecast_label.setWordWrap(True)
-        self.countdown = Countdown(template="Earliest safe retry in {left} — {reason}",
+        self.countdown = Countdown(self, template="Earliest safe retry in {left} — {reason}",
                                    done_text="✓ The Retry-After wait is over: you can retry now.")
         self.backoff_label = QLabel()
         self.backoff_label.setObjectName("rateLimitBackoff")
-        self.backoff_label.setWordWrap(True)
         self.problems_label = QLabel()
         self.problems_label.setObjectName("rateLimitProblems")
-        self.problems_label.setWordWrap(True)
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for label in (self.forecast_label, self.countdown, self.backoff_label,
-                      self.problems_label):
-            right.addWidget(label)
-        right.addStretch(1)
-        layout.addLayout(right, 1)
+        for label in (self.family_label, self.reset_label, self.forecast_label, self.countdown,
+                      self.backoff_label, self.problems_label):
+            label.setWordWrap(True)
+            layout.addWidget(label)
         self.plan: RetryPlan | None = None
         self._refusal_index: int | None = None
         self.clear()

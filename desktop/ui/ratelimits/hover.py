@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
+from desktop.core.palette import LIGHT, Colours
 from desktop.ui.ratelimits.readout import readout_html
 
 if TYPE_CHECKING:
@@ -26,11 +28,10 @@ _MOUSE_RATE = 30
 class HoverReadout:
     def __init__(self, chart: RateLimitChart) -> None:
         self.chart = chart
-        pen = pg.mkPen("#5b6578", width=1, style=Qt.PenStyle.DashLine)
-        self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pen)
-        self.hline = pg.InfiniteLine(angle=0, movable=False, pen=pen)
-        self.label = pg.TextItem(anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 235),
-                                 border=pg.mkPen("#b8c0cc"))
+        self.vline = pg.InfiniteLine(angle=90, movable=False)
+        self.hline = pg.InfiniteLine(angle=0, movable=False)
+        self.label = pg.TextItem(anchor=(0, 1))
+        self.colours = LIGHT
         for item in (self.vline, self.hline, self.label):
             item.setZValue(50)
             chart.item.addItem(item, ignoreBounds=True)
@@ -39,6 +40,19 @@ class HoverReadout:
         self.hide()
         self._proxy = pg.SignalProxy(chart.item.scene().sigMouseMoved, rateLimit=_MOUSE_RATE,
                                      slot=lambda event: chart.hover_at_scene(event[0]))
+
+    def recolour(self, c: Colours) -> None:
+        self.colours = c
+        pen = pg.mkPen(c.chart_text, width=1, style=Qt.PenStyle.DashLine)
+        self.vline.setPen(pen)
+        self.hline.setPen(pen)
+        fill = QColor(c.chart_background)
+        fill.setAlpha(235)
+        self.label.fill = pg.mkBrush(fill)
+        self.label.border = pg.mkPen(c.chart_axis)
+        self.label.update()
+        if self.index is not None:
+            self.refresh()
 
     @property
     def visible(self) -> bool:
@@ -76,7 +90,7 @@ class HoverReadout:
         else:
             self.hline.setPos(remaining)
             self.hline.show()
-        self.label.setHtml(readout_html(self.lines))
+        self.label.setHtml(readout_html(self.lines, self.colours))
         self._place(at, remaining)
         self.label.show()
         return self.lines

@@ -15,11 +15,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from desktop.core.palette import LIGHT, Colours
 from desktop.core.ratelimit import RateLimitSeries
 from desktop.ui.ratelimits.ranges import bucket_seconds, thin, union
 
-BLUE, ORANGE, RED, GREY, GREEN = "#1f6fd1", "#e07b00", "#d32f2f", "#7a8597", "#2e9e5b"
-RESET_GREY = "#a9b1bf"
 BELOW_ZERO = 0.04
 """Room below 0 (a fraction of the axis) so markers drawn at 0 are not cut in half; both
 y-axes use it so their zeros line up."""
@@ -28,18 +27,24 @@ _LOOKBACK = 3600.0
 
 
 def _key(colour: str, glyph: str, text: str) -> str:
-    return f'<span style="color:{colour}">{glyph}</span>&nbsp;{text}'
+    """One legend item; it wraps as a whole, never between its words."""
+    return f'<span style="color:{colour}">{glyph}</span>&nbsp;{text.replace(" ", "&nbsp;")}'
 
 
-LEGEND_HTML = "&nbsp;&nbsp;&nbsp; ".join([
-    _key(BLUE, "━━", "remaining"),
-    _key(ORANGE, "╍╍", "limit"),
-    _key(RESET_GREY, "│", "window reset"),
-    _key(RED, "✖", "429 refused"),
-    _key("#f0b4b4", "█", "Retry-After wait"),
-    _key(GREY, "▲", "no readable remaining"),
-    _key("#9fd8b5", "█", "requests / s (right axis)"),
-])
+def legend_html(c: Colours) -> str:
+    """The legend: each item's glyph in its colour, and its name (never colour alone)."""
+    return "&nbsp;&nbsp;&nbsp; ".join([
+        _key(c.chart_remaining, "━━", "remaining"),
+        _key(c.chart_limit, "╍╍", "limit"),
+        _key(c.chart_reset, "│", "window reset"),
+        _key(c.chart_refused, "✖", "429 refused"),
+        _key(c.chart_refused, "░", "Retry-After wait"),
+        _key(c.chart_unread, "▲", "no readable remaining"),
+        _key(c.chart_rate, "█", "requests / s (right axis)"),
+    ])
+
+
+LEGEND_HTML = legend_html(LIGHT)
 
 
 class ChartLayers:
@@ -51,6 +56,7 @@ class ChartLayers:
         self.top = 10.0
         self._style_axes()
         self._add_items()
+        self.recolour(LIGHT)
 
     def _style_axes(self) -> None:
         plot = self.plot
@@ -61,12 +67,6 @@ class ChartLayers:
         self.view.setMouseEnabled(x=True, y=False)  # zoom and pan along time; y follows the limit
         self.view.disableAutoRange()
         plot.showAxis("right")
-        for name in ("left", "bottom", "right"):
-            axis = plot.getAxis(name)
-            axis.setPen(pg.mkPen("#9aa3b2"))
-            axis.setTextPen(pg.mkPen("#3b4252"))
-        plot.setLabel("left", "remaining", color=BLUE)
-        plot.setLabel("right", "requests / s", color=GREEN)
         # The request rate lives in its own ViewBox, x-linked, drawn behind the main one
         # so the main ViewBox keeps the mouse (zoom, pan, hover).
         self.rate_view = pg.ViewBox(enableMouse=False)
@@ -81,31 +81,46 @@ class ChartLayers:
         self.rate_view.linkedViewChanged(self.view, self.rate_view.XAxis)
 
     def _add_items(self) -> None:
-        shade = QColor(RED)
-        shade.setAlpha(40)
-        self.retry_shading = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=pg.mkPen(None),
-                                             brush=pg.mkBrush(shade))
+        self.retry_shading = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], pen=pg.mkPen(None))
         self.retry_shading.setZValue(-10)
-        self.reset_lines = pg.PlotDataItem(
-            [], [], connect="pairs",
-            pen=pg.mkPen(RESET_GREY, width=1))  # solid: a dotted pen costs ~10× to draw
-        self.limit_curve = pg.PlotDataItem(
-            [], [], stepMode="right", pen=pg.mkPen(ORANGE, width=2, style=Qt.PenStyle.DashLine))
-        self.remaining_curve = pg.PlotDataItem([], [], stepMode="right",
-                                               pen=pg.mkPen(BLUE, width=2))
-        self.refusal_markers = pg.ScatterPlotItem(
-            [], [], symbol="x", size=13, pen=pg.mkPen(RED, width=2.5), brush=pg.mkBrush(RED))
-        self.unread_markers = pg.ScatterPlotItem(
-            [], [], symbol="t1", size=8, pen=pg.mkPen(GREY), brush=pg.mkBrush(GREY))
+        self.reset_lines = pg.PlotDataItem([], [], connect="pairs")
+        self.limit_curve = pg.PlotDataItem([], [], stepMode="right")
+        self.remaining_curve = pg.PlotDataItem([], [], stepMode="right")
+        self.refusal_markers = pg.ScatterPlotItem([], [], symbol="x", size=13)
+        self.unread_markers = pg.ScatterPlotItem([], [], symbol="t1", size=8)
         for item in (self.retry_shading, self.reset_lines, self.limit_curve,
                      self.remaining_curve, self.refusal_markers, self.unread_markers):
             self.plot.addItem(item)
-        rate_fill = QColor(GREEN)
-        rate_fill.setAlpha(30)
-        self.rate_curve = pg.PlotDataItem([], [], stepMode="center", fillLevel=0,
-                                          brush=pg.mkBrush(rate_fill),
-                                          pen=pg.mkPen(GREEN, width=1))
+        self.rate_curve = pg.PlotDataItem([], [], stepMode="center", fillLevel=0)
         self.rate_view.addItem(self.rate_curve)
+
+    def recolour(self, c: Colours) -> None:
+        """Pens and brushes of every item in a scheme's chart colours (live: dark mode)."""
+        self.colours = c
+        plot = self.plot
+        for name in ("left", "bottom", "right"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(c.chart_axis))
+            axis.setTextPen(pg.mkPen(c.chart_text))
+        plot.setLabel("left", "remaining", color=c.chart_remaining)
+        plot.setLabel("right", "requests / s", color=c.chart_rate)
+        shade = QColor(c.chart_refused)
+        shade.setAlpha(40 if not c.dark else 60)
+        self.retry_shading.setOpts(brush=pg.mkBrush(shade))
+        # solid: a dotted pen costs ~10× to draw
+        self.reset_lines.setPen(pg.mkPen(c.chart_reset, width=1))
+        self.limit_curve.setPen(pg.mkPen(c.chart_limit, width=2,
+                                         style=Qt.PenStyle.DashLine))
+        self.remaining_curve.setPen(pg.mkPen(c.chart_remaining, width=2))
+        self.remaining_curve.setSymbolBrush(c.chart_remaining)
+        self.refusal_markers.setPen(pg.mkPen(c.chart_refused, width=2.5))
+        self.refusal_markers.setBrush(pg.mkBrush(c.chart_refused))
+        self.unread_markers.setPen(pg.mkPen(c.chart_unread))
+        self.unread_markers.setBrush(pg.mkBrush(c.chart_unread))
+        fill = QColor(c.chart_rate)
+        fill.setAlpha(30 if not c.dark else 55)
+        self.rate_curve.setPen(pg.mkPen(c.chart_rate, width=1))
+        self.rate_curve.setBrush(pg.mkBrush(fill))
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -128,7 +143,7 @@ class ChartLayers:
         self.remaining_curve.setSymbol("o" if few else None)
         if few:
             self.remaining_curve.setSymbolSize(5)
-            self.remaining_curve.setSymbolBrush(BLUE)
+            self.remaining_curve.setSymbolBrush(self.colours.chart_remaining)
             self.remaining_curve.setSymbolPen(None)
         self.limit_curve.setData(lt, lv)
 

@@ -12,6 +12,7 @@ import html
 import math
 from datetime import datetime
 
+from desktop.core.palette import LIGHT, Colours
 from desktop.core.ratelimit import RateLimitSample, RateLimitSeries
 
 
@@ -71,7 +72,7 @@ def readout_lines(series: RateLimitSeries, index: int,
     return lines
 
 
-def readout_html(lines: list[str]) -> str:
+def readout_html(lines: list[str], colours: Colours = LIGHT) -> str:
     """The lines as the label's rich text; malformed fields in the warning colour."""
     parts = []
     for number, line in enumerate(lines):
@@ -79,6 +80,6 @@ def readout_html(lines: list[str]) -> str:
         if number == 0:
             text = f"<b>{text}</b>"
         elif line.startswith("unparseable"):
-            text = f'<span style="color:#b26a00">⚠ {text}</span>'
+            text = f'<span style="color:{colours.warn}">⚠ {text}</span>'
         parts.append(text)
-    return '<div style="color:#1d2330">' + "<br>".join(parts) + "</div>"
+    return f'<div style="color:{colours.text}">' + "<br>".join(parts) + "</div>"

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,16 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.palette import Colours
 from desktop.core.webhooks.events import WebhookEvent
 from desktop.core.webhooks.verification import Suspect, Verification
 from desktop.ui.composer.units import human_size
+from desktop.ui.theme import bind, colours
 from desktop.ui.webhooks.events_model import clock
+from desktop.ui.widgets.clipboard import NOT_COPIED, copy_text
 from desktop.ui.widgets.highlight import PygmentsHighlighter
 
 PRETTY_LIMIT = 1_000_000
 """Bodies larger than this are shown as received: indenting them would stall the window."""
-_COLOURS = {True: ("#2e7d32", "#eef7ee"), False: ("#c62828", "#fdeeee"), None: ("#5f6775",
-                                                                                "#f3f4f6")}
+_ROLES = {True: ("ok", "ok_bg"), False: ("fail", "fail_bg"), None: ("muted", "neutral_bg")}
+EMPTY = "Select an event in the list above to see its signature check, headers and body."
 
 
 _SUSPECTS = {
@@ -53,8 +55,9 @@ def _skew(seconds: float) -> str:
     return f"{amount} {'old' if seconds >= 0 else 'ahead of this computer'}"
 
 
-def verdict_html(event: WebhookEvent) -> str:
-    """The verdict as a few lines of rich text: what happened, the evidence, what to check."""
+def verdict_html(event: WebhookEvent, c: Colours | None = None) -> str:
+    """The verdict as a few lines of rich text: what happened, the evidence (the advice,
+    ``Next:``, is shown apart, where no scroll area can hide it: see ``next_text``)."""
     if event.truncated:
         return (f"<b>– Refused, not checked.</b> The body ({human_size(event.size)}) was over "
                 f"the receiver's size limit, so it was not kept; the receiver answered "
@@ -63,12 +66,18 @@ def verdict_html(event: WebhookEvent) -> str:
     if result is None:
         return ("<b>– Not checked.</b> The profile's provider has no signature scheme, so "
                 "deliveries are recorded without verification.")
-    return _verification_html(result)
+    return _verification_html(result, c or colours())
 
 
-def _verification_html(result: Verification) -> str:
+def next_text(event: WebhookEvent) -> str:
+    """What to do about the verdict (empty when there is nothing to do)."""
+    result = event.verification
+    return result.hint if result is not None and result.hint else ""
+
+
+def _verification_html(result: Verification, c: Colours) -> str:
     head = "✓ Verified" if result.ok else f"✗ {result.reason.value.replace('_', ' ').capitalize()}"
-    lines = [f"<b>{escape(head)}</b> <span style='color:#5f6775'>({escape(result.scheme)}"
+    lines = [f"<b>{escape(head)}</b> <span style='color:{c.muted}'>({escape(result.scheme)}"
              f"{'' if result.ok else ', ' + escape(result.reason.value)})</span>",
              escape(result.message)]
     facts: list[tuple[str, str]] = []
@@ -80,11 +89,9 @@ def _verification_html(result: Verification) -> str:
     if result.suspect is not None:
         facts.append(("Suspect", _SUSPECTS.get(result.suspect, escape(result.suspect.value))))
     if facts:
-        rows = "".join(f"<tr><td style='color:#5f6775;padding-right:8px'>{name}</td>"
+        rows = "".join(f"<tr><td style='color:{c.muted};padding-right:8px'>{name}</td>"
                        f"<td>{value}</td></tr>" for name, value in facts)
         lines.append(f"<table cellspacing='0'>{rows}</table>")
-    if result.hint:
-        lines.append(f"<b>Next:</b> {escape(result.hint)}")
     return "<br>".join(lines)
 
 
@@ -103,6 +110,8 @@ def pretty_body(event: WebhookEvent) -> tuple[str, bool]:
 class EventDetail(QWidget):
     replay_requested = Signal(object)
     """The WebhookEvent to replay."""
+    copied = Signal(str)
+    """What to say in the status bar about a copy (done, or why not)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,28 +119,42 @@ class EventDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        self.summary = QLabel("Select an event to see its signature check, headers and body.")
+        self.summary = QLabel(EMPTY)
         self.summary.setObjectName("webhookSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setMinimumWidth(160)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top.addWidget(self.summary, 1)
         self.copy_button = QPushButton("Copy body")
+        self.copy_button.setToolTip("Copy the event's body as received")
         self.copy_button.clicked.connect(self.copy_body)
-        top.addWidget(self.copy_button)
+        top.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         self.replay_button = QPushButton("Replay to URL…")
         self.replay_button.setObjectName("replayButton")
         self.replay_button.setToolTip("Re-POST this event's exact body and headers to another "
                                       "endpoint (your own handler) and see what it answers")
         self.replay_button.clicked.connect(lambda: self.current and
                                            self.replay_requested.emit(self.current))
-        top.addWidget(self.replay_button)
+        top.addWidget(self.replay_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
+        self.next_label = QLabel()
+        self.next_label.setObjectName("webhookNext")
+        self.next_label.setWordWrap(True)
+        self.next_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.next_label.hide()
+        layout.addWidget(self.next_label)
 
         self.verdict = QTextBrowser()
         self.verdict.setObjectName("webhookVerdict")
         self.verdict.setOpenLinks(False)
+        self.verdict.setAccessibleName("Signature verdict")
+        self.verdict.setAccessibleDescription("Whether the event's signature checked out, "
+                                              "and the evidence")
         self.headers = QTableWidget(0, 2)
         self.headers.setObjectName("webhookHeaders")
         self.headers.setHorizontalHeaderLabels(["Header", "Value"])
+        self.headers.setAccessibleName("Event headers")
+        self.headers.setAccessibleDescription("The headers the event arrived with")
         rows = self.headers.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -146,6 +169,10 @@ class EventDetail(QWidget):
         self.body.setReadOnly(True)
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.body.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.body.setPlaceholderText("The selected event's body appears here, indented when "
+                                     "it is JSON.")
+        self.body.setAccessibleName("Event body")
+        self.body.setAccessibleDescription("The body as received (JSON indented)")
         self.highlighter = PygmentsHighlighter(self.body.document())
 
         for view in (self.verdict, self.headers, self.body):
@@ -159,26 +186,32 @@ class EventDetail(QWidget):
         split.addWidget(self.body)
         split.setSizes([460, 540])
         layout.addWidget(split, 1)
-        self.show_event(None)
+        bind(self, lambda _c: self.show_event(self.current))
 
     def show_event(self, event: WebhookEvent | None) -> None:
         self.current = event
         self.replay_button.setEnabled(event is not None and not event.truncated)
         self.copy_button.setEnabled(event is not None and bool(event.body))
+        c = colours()
         if event is None:
-            self.summary.setText("Select an event to see its signature check, headers and body.")
-            self.verdict.clear()
+            self.summary.setText(EMPTY)
+            self.next_label.hide()
             self.verdict.setStyleSheet("")
+            self.verdict.setHtml(f"<p style='color:{c.muted}'>{EMPTY}</p>")
             self.headers.setRowCount(0)
             self.body.clear()
             return
         self.summary.setText(f"{event.method} {event.target} · from {event.source or '?'} · "
                              f"answered {event.status} · {human_size(event.size)} · "
                              f"{clock(event.received_at)}")
-        border, background = _COLOURS[None if event.truncated else event.verified]
+        border, background = (getattr(c, role) for role in
+                              _ROLES[None if event.truncated else event.verified])
         self.verdict.setStyleSheet(f"QTextBrowser#webhookVerdict {{ border: none; border-left:"
                                    f" 4px solid {border}; background: {background}; }}")
-        self.verdict.setHtml(verdict_html(event))
+        self.verdict.setHtml(verdict_html(event, c))
+        advice = next_text(event)
+        self.next_label.setText(f"<b>Next:</b> {escape(advice)}" if advice else "")
+        self.next_label.setVisible(bool(advice))
         self.headers.setRowCount(len(event.headers))
         for row, (name, value) in enumerate(event.headers):
             self.headers.setItem(row, 0, QTableWidgetItem(name))
@@ -190,5 +223,9 @@ class EventDetail(QWidget):
         self.body.setPlainText(text)
 
     def copy_body(self) -> None:
-        if self.current is not None:
-            QApplication.clipboard().setText(self.current.text())
+        if self.current is None or not self.current.body:
+            self.copied.emit("Nothing to copy: the event has no body.")
+        elif copy_text(self.current.text()):
+            self.copied.emit("Copied the event's body.")
+        else:
+            self.copied.emit(NOT_COPIED)

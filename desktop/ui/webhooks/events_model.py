@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
 from shiboken6 import isValid
 
 from desktop.core.webhooks.events import WebhookEvent
@@ -30,13 +29,14 @@ from desktop.core.webhooks.query import EventQuery
 from desktop.core.webhooks.store import DEFAULT_CAPACITY, WebhookStore
 from desktop.ui.composer.units import human_size
 from desktop.ui.models.table import ColumnsModel
+from desktop.ui.theme import qcolor
 
 COLUMNS = ("Time", "Path", "Type", "Message id", "Seq", "Verified", "Size")
 TIME, PATH, TYPE, MESSAGE, SEQ, VERIFIED, SIZE = range(len(COLUMNS))
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_TYPES = 64
 """Event types offered in the filter; a sender inventing new ones must not grow it forever."""
-GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#8a94a6")
+VERDICT_ROLES = {True: "ok", False: "fail", None: "muted"}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -161,7 +161,7 @@ class EventsModel(ColumnsModel):
         if role == EVENT_ROLE:
             return event
         if role == Qt.ItemDataRole.ForegroundRole and column == VERIFIED:
-            return {True: GREEN, False: RED, None: GREY}[event.verified]
+            return qcolor(VERDICT_ROLES[event.verified])
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (SEQ, SIZE, VERIFIED):
             horizontal = Qt.AlignmentFlag.AlignHCenter if column == VERIFIED \
                 else Qt.AlignmentFlag.AlignRight

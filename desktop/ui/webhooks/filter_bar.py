@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from desktop.core.webhooks.query import EventQuery, Verdict
+from desktop.ui.widgets.flow import FlowLayout
 
 ALL_TYPES = "All types"
 VERDICTS = (("Any signature", Verdict.ANY), ("✓ Verified", Verdict.VERIFIED),
@@ -18,36 +19,45 @@ class FilterBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Show"))
+        layout = FlowLayout(self)
         self.type_combo = QComboBox()
         self.type_combo.setObjectName("webhookTypeFilter")
-        self.type_combo.setMinimumContentsLength(16)
+        self.type_combo.setMinimumContentsLength(12)
         self.type_combo.addItem(ALL_TYPES)
+        self.type_combo.setAccessibleName("Event type")
+        self.type_combo.setToolTip("Show only events of this type")
         self.type_combo.currentIndexChanged.connect(lambda _i: self._emit())
-        layout.addWidget(self.type_combo)
+        layout.add(self.type_combo)
         self.verdict_combo = QComboBox()
         self.verdict_combo.setObjectName("webhookVerdictFilter")
         for label, verdict in VERDICTS:
             self.verdict_combo.addItem(label, verdict)
+        self.verdict_combo.setAccessibleName("Signature verdict")
+        self.verdict_combo.setToolTip("Show only events whose signature check came out this way")
         self.verdict_combo.currentIndexChanged.connect(lambda _i: self._emit())
-        layout.addWidget(self.verdict_combo)
+        layout.add(self.verdict_combo)
         self.message_edit = QLineEdit()
         self.message_edit.setObjectName("webhookMessageFilter")
         self.message_edit.setPlaceholderText("Message id")
         self.message_edit.setClearButtonEnabled(True)
+        self.message_edit.setMinimumWidth(120)
+        self.message_edit.setAccessibleName("Message id")
+        self.message_edit.setToolTip("Show only events about this message id (or part of it)")
         self.message_edit.textChanged.connect(lambda _t: self._emit())
-        layout.addWidget(self.message_edit, 1)
+        layout.add(self.message_edit, stretch=True)
         self.text_edit = QLineEdit()
         self.text_edit.setObjectName("webhookTextFilter")
         self.text_edit.setPlaceholderText("Search path, headers, body…")
         self.text_edit.setClearButtonEnabled(True)
+        self.text_edit.setMinimumWidth(170)
+        self.text_edit.setAccessibleName("Search events")
+        self.text_edit.setToolTip("Show only events whose path, headers or body contain this text")
         self.text_edit.textChanged.connect(lambda _t: self._emit())
-        layout.addWidget(self.text_edit, 2)
+        layout.add(self.text_edit, stretch=True)
         self.count_label = QLabel()
         self.count_label.setObjectName("webhookCount")
-        layout.addWidget(self.count_label)
+        layout.add(self.count_label)
+        self.flow = layout
 
     def set_types(self, types: list[str]) -> None:
         """Offer these event types, keeping the current choice."""

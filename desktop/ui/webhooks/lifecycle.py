@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.palette import Colours
 from desktop.core.webhooks.correlation import Correlator, Lifecycle
 from desktop.ui.models.table import ColumnsModel
+from desktop.ui.theme import bind, colours
 from desktop.ui.webhooks.events_model import clock, verdict_glyph
 
 HEADERS = ("Message id", "State", "Events", "Flags")
@@ -86,8 +88,11 @@ def _chip(word: str, colour: str, background: str) -> str:
             f"&nbsp;</span>")
 
 
-def timeline_html(lifecycle: Lifecycle, siblings: list[str]) -> str:
+def timeline_html(lifecycle: Lifecycle, siblings: list[str], c: Colours | None = None) -> str:
     """The steps as chips, the flags in words, the events in sequence order (links)."""
+    c = c or colours()
+    done, odd, wait, bad = ((c.ok, c.ok_bg), (c.warn, c.warn_bg), (c.muted, c.neutral_bg),
+                            (c.fail, c.fail_bg))
     rules = lifecycle.rules
     trusted = {e.event_type for e in lifecycle.events if e.verified is not False}
     seen = {e.event_type for e in lifecycle.events}
@@ -95,23 +100,23 @@ def timeline_html(lifecycle: Lifecycle, siblings: list[str]) -> str:
     for step in (t for t in rules.order if t not in rules.terminal):
         word = step.rsplit(".", 1)[-1]
         if step in trusted:
-            chips.append(_chip(f"✓ {word}", "#2e7d32", "#eef7ee"))
+            chips.append(_chip(f"✓ {word}", *done))
         elif step in seen:  # arrived, but only with a signature that failed
-            chips.append(_chip(f"⚠ {word}", "#b26a00", "#fdf3e1"))
+            chips.append(_chip(f"⚠ {word}", *odd))
         else:
-            chips.append(_chip(f"○ {word}", "#8a94a6", "#f3f4f6"))
+            chips.append(_chip(f"○ {word}", *wait))
     terminal = lifecycle.terminal
     if terminal is None:
         words = " | ".join(t.rsplit(".", 1)[-1] for t in rules.terminal)
-        chips.append(_chip(f"○ {words}", "#8a94a6", "#f3f4f6"))
+        chips.append(_chip(f"○ {words}", *wait))
     else:
         word = (terminal.event_type or "").rsplit(".", 1)[-1]
         if lifecycle.failed:
-            chips.append(_chip(f"✗ {word}", "#c62828", "#fdeeee"))
+            chips.append(_chip(f"✗ {word}", *bad))
         elif terminal.event_type in trusted:
-            chips.append(_chip(f"✓ {word}", "#2e7d32", "#eef7ee"))
+            chips.append(_chip(f"✓ {word}", *done))
         else:
-            chips.append(_chip(f"⚠ {word}", "#b26a00", "#fdf3e1"))
+            chips.append(_chip(f"⚠ {word}", *odd))
     parts = [f"<b>{escape(lifecycle.message_id)}</b>", " → ".join(chips)]
     reference = next((e.external_reference for e in lifecycle.events if e.external_reference),
                      None)
@@ -121,19 +126,19 @@ def timeline_html(lifecycle: Lifecycle, siblings: list[str]) -> str:
         if len(others) > 3:
             also += f" and {len(others) - 3} more"
         also += ")" if others else ""
-        parts.append(f"<span style='color:#5f6775'>External reference "
+        parts.append(f"<span style='color:{c.muted}'>External reference "
                      f"{escape(reference)}{also}</span>")
     for problem in _explained(lifecycle):
-        parts.append(f"<span style='color:#b26a00'>⚠ {escape(problem)}</span>")
+        parts.append(f"<span style='color:{c.warn}'>⚠ {escape(problem)}</span>")
     rows = []
     for event in lifecycle.events:
         seq = "" if event.sequence is None else str(event.sequence)
         rows.append(f"<tr><td align='right'>{seq}</td><td><a href='event:{event.id}'>"
                     f"{escape(event.event_type or 'untyped')}</a></td>"
                     f"<td>{clock(event.received_at)}</td><td>{verdict_glyph(event)}</td></tr>")
-    parts.append("<table cellspacing='0' cellpadding='2'><tr style='color:#5f6775'><td>seq</td>"
-                 "<td>type</td><td>arrived</td><td>signature</td></tr>" + "".join(rows)
-                 + "</table>")
+    parts.append(f"<table cellspacing='0' cellpadding='2'><tr style='color:{c.muted}'>"
+                 "<td>seq</td><td>type</td><td>arrived</td><td>signature</td></tr>"
+                 + "".join(rows) + "</table>")
     return "<br>".join(parts)
 
 
@@ -179,15 +184,20 @@ class LifecycleView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setAccessibleName("Lifecycles")
+        self.table.setAccessibleDescription("One row per message id, newest first: its state, "
+                                            "how many events arrived and what looks wrong")
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 64), (2, 52), (3, 110)):
+        head.setMinimumSectionSize(24)
+        for column, width in ((0, 150), (1, 64), (2, 48)):
             head.resizeSection(column, width)
+        head.setStretchLastSection(True)  # the flags take what is left; the id is shown whole
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._row_changed())
         self.timeline = QTextBrowser()
         self.timeline.setObjectName("lifecycleTimeline")
@@ -200,6 +210,12 @@ class LifecycleView(QWidget):
         split.addWidget(self.timeline)
         split.setSizes([96, 184])
         layout.addWidget(split, 1)
+        self.timeline.setAccessibleName("Lifecycle")
+        self.timeline.setAccessibleDescription("The selected message's events in sequence "
+                                               "order; Tab to an event and press Enter to "
+                                               "select it in the list")
+        self._missing: str | None = None
+        bind(self, lambda _c: self._render(self.current, self._missing))
 
     def refresh(self, correlator: Correlator | None) -> None:
         """Recompute every lifecycle from the store, keeping the selected message."""
@@ -207,6 +223,12 @@ class LifecycleView(QWidget):
         self.table.selectionModel().blockSignals(True)
         self.model.show(correlator.lifecycles() if correlator is not None else [])
         self.table.selectionModel().blockSignals(False)
+        ids = [lc.message_id for lc in self.model.lifecycles[:200]]
+        if ids:
+            wanted = min(300, max(self.table.fontMetrics().horizontalAdvance(i) for i in ids)
+                         + 16)
+            head = self.table.horizontalHeader()
+            head.resizeSection(0, max(head.sectionSize(0), wanted))
         self.show_message(self.wanted)
 
     def show_message(self, message_id: str | None) -> bool:
@@ -235,11 +257,13 @@ class LifecycleView(QWidget):
 
     def _render(self, lifecycle: Lifecycle | None, missing: str | None = None) -> None:
         self.current = lifecycle
+        self._missing = missing
+        muted = colours().muted
         if lifecycle is None:
             self.timeline.setHtml(
-                "<span style='color:#5f6775'>Select an event or a message to follow its "
+                f"<span style='color:{muted}'>Select an event or a message to follow its "
                 "lifecycle: queued → sent → delivery | failed.</span>" if missing is None else
-                f"<span style='color:#5f6775'>No lifecycle for {escape(missing)}.</span>")
+                f"<span style='color:{muted}'>No lifecycle for {escape(missing)}.</span>")
             return
         siblings: list[str] = []
         reference = next((e.external_reference for e in lifecycle.events

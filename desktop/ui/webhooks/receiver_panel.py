@@ -15,9 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,11 +24,15 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from desktop.core.palette import Colours
 from desktop.core.profiles import Profile
 from desktop.core.secrets import SecretKind
 from desktop.core.sessions import ProfileSession
 from desktop.ui.context import AppContext
 from desktop.ui.crash import spawn
+from desktop.ui.theme import bind, colours
+from desktop.ui.widgets.clipboard import NOT_COPIED, copy_text
+from desktop.ui.widgets.flow import FlowLayout
 
 SANDBOX_PATH = "webhooks"
 """Where the Sandbox posts under the receiver's URL (the checklist uses the same path)."""
@@ -58,30 +60,35 @@ class ReceiverPanel(QFrame):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
+        row = FlowLayout()
         self.state_label = QLabel()
         self.state_label.setObjectName("receiverState")
-        row.addWidget(self.state_label)
+        row.add(self.state_label)
         self.url_edit = QLineEdit()
         self.url_edit.setObjectName("receiverUrl")
         self.url_edit.setReadOnly(True)
         self.url_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        row.addWidget(self.url_edit, 1)
-        self.copy_button = QPushButton("Copy receiver URL")
+        self.url_edit.setMinimumWidth(220)
+        self.url_edit.setAccessibleName("Receiver URL")
+        self.url_edit.setAccessibleDescription("Where the receiver listens: give this address "
+                                               "(or a tunnel to it) to the sender")
+        row.add(self.url_edit, stretch=True)
+        self.copy_button = QPushButton("Copy URL")
         self.copy_button.setObjectName("copyReceiverUrl")
+        self.copy_button.setToolTip("Copy the receiver's URL to the clipboard")
         self.copy_button.clicked.connect(self.copy_url)
-        row.addWidget(self.copy_button)
+        row.add(self.copy_button)
         self.toggle_button = QPushButton("Start listening")
         self.toggle_button.setObjectName("receiverToggle")
-        self.toggle_button.setDefault(True)
+        self.toggle_button.setToolTip("Start or stop this profile's webhook receiver")
         self.toggle_button.clicked.connect(self.toggle)
-        row.addWidget(self.toggle_button)
+        row.add(self.toggle_button)
         self.test_button = QPushButton("Send a test event…")
         self.test_button.setObjectName("sendTestEvent")
         self.test_button.setToolTip("Post a signed, provider-shaped event to a URL "
                                     "(this receiver by default)")
         self.test_button.clicked.connect(self.test_event_requested)
-        row.addWidget(self.test_button)
+        row.add(self.test_button)
         layout.addLayout(row)
         self.facts = QLabel()
         self.facts.setObjectName("receiverFacts")
@@ -91,13 +98,16 @@ class ReceiverPanel(QFrame):
         self.warning = QLabel()
         self.warning.setObjectName("receiverWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #b26a00;")
         layout.addWidget(self.warning)
         self.error_label = QLabel()
         self.error_label.setObjectName("receiverError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
         layout.addWidget(self.error_label)
+        bind(self, self._recolour)
+
+    def _recolour(self, c: Colours) -> None:
+        self.warning.setStyleSheet(f"color: {c.warn};")
+        self.error_label.setStyleSheet(f"color: {c.fail};")
         self.refresh()
 
     # -- binding ---------------------------------------------------------------------------------
@@ -177,9 +187,12 @@ class ReceiverPanel(QFrame):
             self.refresh()
 
     def copy_url(self) -> None:
-        if self.url:
-            QApplication.clipboard().setText(self.url)
+        if not self.url:
+            self.ctx.say("Nothing to copy: the receiver is not listening.")
+        elif copy_text(self.url):
             self.ctx.say(f"Copied {self.url}")
+        else:
+            self.ctx.say(NOT_COPIED)
 
     def _receiver_changed(self) -> None:
         self._point_sandbox()
@@ -213,12 +226,13 @@ class ReceiverPanel(QFrame):
             return
         settings = profile.webhook
         receiver = session.receiver if self.running else None
+        c = colours()
         if busy:
             self.state_label.setText("… Working")
         elif receiver is not None:
-            self.state_label.setText("<span style='color:#2e7d32'>●</span> Listening")
+            self.state_label.setText(f"<span style='color:{c.ok}'>●</span> Listening")
         else:
-            self.state_label.setText("<span style='color:#8a94a6'>○</span> Not listening")
+            self.state_label.setText(f"<span style='color:{c.muted}'>○</span> Not listening")
         self.url_edit.setText(self.url or "")
         self.url_edit.setPlaceholderText("Start listening to get the receiver's URL")
         host = receiver.host if receiver is not None else settings.host
@@ -230,9 +244,9 @@ class ReceiverPanel(QFrame):
         else:
             facts.append(f"scheme <b>{scheme}</b>")
             if session.secret(SecretKind.WEBHOOK_SECRET):
-                facts.append("webhook secret <span style='color:#2e7d32'>✓ set</span>")
+                facts.append(f"webhook secret <span style='color:{c.ok}'>✓ set</span>")
             else:
-                facts.append("webhook secret <span style='color:#c62828'>✗ not set</span>: "
+                facts.append(f"webhook secret <span style='color:{c.fail}'>✗ not set</span>: "
                              "every signed delivery fails verification (edit the profile)")
         sandbox = self.ctx.sandbox
         if receiver is not None and session.provider.sandbox and sandbox is not None and \

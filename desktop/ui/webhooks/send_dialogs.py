@@ -39,6 +39,8 @@ from desktop.core.webhooks.outbound import build_test_event, replay_dropped, rep
 from desktop.core.webhooks.signatures import HmacOptions
 from desktop.ui.composer.units import human_ms
 from desktop.ui.crash import spawn
+from desktop.ui.theme import colours
+from desktop.ui.widgets.accessible import describe_buttons
 
 ANSWER_PREVIEW = 400
 """Characters of the endpoint's answer shown under its status."""
@@ -69,6 +71,7 @@ class SendDialog(QDialog):
         self.url_edit.setObjectName("sendUrl")
         self.url_edit.setPlaceholderText("http://127.0.0.1:3000/webhooks")
         self.url_edit.returnPressed.connect(self.send)
+        self.url_edit.setToolTip("Where to POST the event; Enter sends")
         self.answer = QLabel()
         self.answer.setObjectName("sendResult")
         self.answer.setWordWrap(True)
@@ -81,8 +84,12 @@ class SendDialog(QDialog):
         self.send_button = QPushButton("Send")
         self.send_button.setObjectName("sendButton")
         self.send_button.setDefault(True)
+        self.send_button.setToolTip("Send it now (Enter)")
         self.send_button.clicked.connect(self.send)
         buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.ActionRole)
+        describe_buttons(buttons)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleDescription(
+            "Close this window; a send in flight is cancelled (Esc)")
         self._tail = (self.answer, buttons)
 
     def finish_layout(self) -> None:
@@ -126,18 +133,19 @@ class SendDialog(QDialog):
                 self.send_button.setEnabled(True)
 
     def show_problem(self, text: str) -> None:
-        self.answer.setText(f"<span style='color:#c62828'>✗ {escape(text)}</span>")
+        self.answer.setText(f"<span style='color:{colours().fail}'>✗ {escape(text)}</span>")
 
     def show_answer(self, exchange: Exchange) -> None:
+        c = colours()
         response = exchange.response
         if response is None:
             error = exchange.error
-            lines = [f"<span style='color:#c62828'>✗ No answer ({escape(exchange.error_label)})"
+            lines = [f"<span style='color:{c.fail}'>✗ No answer ({escape(exchange.error_label)})"
                      f": {escape(error.message if error else 'unknown error')}</span>"]
             lines.append(f"Nothing answered at {escape(exchange.request.url)}: check that the "
                          "endpoint is running and listens on that address and port.")
         else:
-            colour = "#2e7d32" if response.status < 300 else "#c62828"
+            colour = c.ok if response.status < 300 else c.fail
             lines = [f"<span style='color:{colour}'><b>{response.status} "
                      f"{escape(response.reason)}</b></span> in "
                      f"{human_ms(exchange.duration_ms)}"]
@@ -203,6 +211,7 @@ class TestEventDialog(SendDialog):
         self.receiver_url = receiver_url
         self.type_combo = QComboBox()
         self.type_combo.setObjectName("testEventType")
+        self.type_combo.setToolTip("Which lifecycle event to send")
         self.type_combo.addItems(list(self.rules.order))
         terminal = next(iter(self.rules.terminal), None)
         if terminal:
@@ -216,6 +225,8 @@ class TestEventDialog(SendDialog):
         has_secret = bool(session.secret(SecretKind.WEBHOOK_SECRET))
         self.sign_check = QCheckBox(f"Sign it ({self.scheme}) with the profile's webhook secret")
         self.sign_check.setObjectName("testEventSign")
+        self.sign_check.setToolTip("Sign the event as the provider would, so the receiver can "
+                                   "verify it")
         self.sign_check.setChecked(has_secret and self.scheme != "none")
         self.sign_check.setEnabled(has_secret and self.scheme != "none")
         if self.scheme == "none":

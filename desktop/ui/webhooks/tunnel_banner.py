@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.core.profiles import Profile, ProfileError
 from desktop.core.webhooks.outbound import url_problem
 from desktop.ui.context import AppContext
+from desktop.ui.theme import bind, colours, theme
 
 if TYPE_CHECKING:
     from desktop.core.webhooks.receiver import WebhookReceiver
@@ -51,8 +52,9 @@ class TunnelBanner(QFrame):
         self._receiver = receiver
         self.profile_id: str | None = None
         self.setObjectName("tunnelBanner")
-        self.setStyleSheet("QFrame#tunnelBanner { background: #eef4fc; border: 1px solid #c9dbf3;"
-                           " border-radius: 4px; }")
+        bind(self, lambda c: self.setStyleSheet(
+            f"QFrame#tunnelBanner {{ background: {c.info_bg}; border: 1px solid {c.border};"
+            " border-radius: 4px; }"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         self.toggle = QToolButton()
@@ -61,12 +63,15 @@ class TunnelBanner(QFrame):
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setCheckable(True)
         self.toggle.setAutoRaise(True)
+        self.toggle.setToolTip("Show or hide how to reach this receiver from the internet")
         self.toggle.toggled.connect(self.set_expanded)
         head = QHBoxLayout()
         head.addWidget(self.toggle)
         self.current = QLabel()
         self.current.setObjectName("publicUrlSummary")
         self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.current.setWordWrap(True)
+        self.current.setMinimumWidth(160)
         head.addWidget(self.current, 1)
         layout.addLayout(head)
 
@@ -84,11 +89,15 @@ class TunnelBanner(QFrame):
         self.url_edit.setObjectName("publicUrl")
         self.url_edit.setPlaceholderText("https://your-tunnel.example/webhooks")
         self.url_edit.setClearButtonEnabled(True)
+        self.url_edit.setAccessibleName("Public URL")
+        self.url_edit.setToolTip("The tunnel's public address for the receiver; Enter saves it "
+                                 "on the profile")
         self.url_edit.returnPressed.connect(self.save)
         self.url_edit.textChanged.connect(lambda _t: self._say("", error=False))
         row.addWidget(self.url_edit, 1)
         self.save_button = QPushButton("Save on profile")
         self.save_button.setObjectName("savePublicUrl")
+        self.save_button.setToolTip("Save the public URL on this profile")
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.save_button)
         column.addLayout(row)
@@ -99,6 +108,10 @@ class TunnelBanner(QFrame):
         column.addWidget(self.status)
         layout.addWidget(self.body)
         self.set_expanded(False)
+        theme().changed.connect(self._recoloured)
+
+    def _recoloured(self, _colours: object) -> None:
+        self.refresh()
 
     def set_expanded(self, expanded: bool) -> None:
         self.toggle.blockSignals(True)
@@ -131,8 +144,8 @@ class TunnelBanner(QFrame):
         self.text.setText(EXPLANATION.format(target=escape(target)))
         public = profile.webhook.public_url if profile is not None else ""
         self.current.setText(f"Public URL: <code>{escape(public)}</code>" if public else
-                             "<span style='color:#5f6775'>No public URL set: only senders on "
-                             "this computer can reach the receiver.</span>")
+                             f"<span style='color:{colours().muted}'>No public URL set: only "
+                             "senders on this computer can reach the receiver.</span>")
 
     def save(self) -> None:
         profile = self.profile
@@ -161,6 +174,7 @@ class TunnelBanner(QFrame):
         self.refresh()
 
     def _say(self, text: str, *, error: bool) -> None:
-        self.status.setStyleSheet(f"color: {'#c62828' if error else '#2e7d32'};")
+        c = colours()
+        self.status.setStyleSheet(f"color: {c.fail if error else c.ok};")
         self.status.setText(text)
         self.status.setVisible(bool(text))

@@ -63,7 +63,7 @@ class Countdown(QLabel):
         self._timer.setInterval(_TICK_MS)
         self._timer.timeout.connect(self._tick)
         self.setProperty("state", "idle")
-        self.setVisible(keep_visible)
+        self._show(keep_visible)
 
     # -- the API ----------------------------------------------------------------------------
 
@@ -72,7 +72,7 @@ class Countdown(QLabel):
         self._until = float(until)
         self._reason = reason
         self._set_state("counting")
-        self.setVisible(True)
+        self._show(True)
         self._tick()
         if self._until is not None:  # _tick may have finished it already
             self._timer.start()
@@ -84,7 +84,15 @@ class Countdown(QLabel):
         self._reason = ""
         self._set_state("idle")
         self.clear()
-        self.setVisible(self._keep_visible)
+        self._show(self._keep_visible)
+
+    def _show(self, visible: bool) -> None:
+        """Shown or hidden within its parent. Without one, showing would open the label as
+        a window of its own (and take the focus from the main window): it waits for a
+        parent instead, and is shown along with it."""
+        if visible and self.parentWidget() is None:
+            return
+        self.setVisible(visible)
 
     @property
     def until(self) -> float | None:

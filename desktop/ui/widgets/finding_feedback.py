@@ -13,19 +13,20 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.core.finding import Finding, Severity
+from desktop.ui.theme import colours, theme
 
 FIX_LABELS = {"trim": "Trim"}
 """Button text for the fixes a field knows how to apply."""
 
-BLOCKING_COLOUR = "#c62828"
-COLOURS = {Severity.ERROR: "#b23c17", Severity.WARN: "#8a5300", Severity.INFO: "#455a64"}
-"""Problems that still allow saving are warnings in the form, darker the surer they are."""
+ROLES = {Severity.ERROR: "fail", Severity.WARN: "warn", Severity.INFO: "muted"}
+"""Problems that still allow saving are warnings in the form; blocking ones are errors."""
 
 
 def finding_html(finding: Finding, *, blocking: bool = False) -> str:
-    colour = BLOCKING_COLOUR if blocking else COLOURS[finding.severity]
+    c = colours()
+    colour = c.fail if blocking else getattr(c, ROLES[finding.severity])
     glyph = "✖" if blocking else "ℹ" if finding.severity is Severity.INFO else "⚠"
-    action = f" <span style='color:#555d6b'>{escape(finding.next_action)}</span>" \
+    action = f" <span style='color:{c.muted}'>{escape(finding.next_action)}</span>" \
         if finding.next_action else ""
     return (f"<span style='color:{colour}'>{glyph} <b>{escape(finding.title)}</b></span>"
             f"{action}")
@@ -54,11 +55,18 @@ class FindingFeedback(QWidget):
         self.fix_button.clicked.connect(self._fix_clicked)
         layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
         self.findings: list[Finding] = []
+        self._blocking = False
         self._fix: str | None = None
         self.hide()
+        theme().changed.connect(self._recolour)
+
+    def _recolour(self, _colours: object) -> None:
+        if self.findings:
+            self.show_findings(self.findings, blocking=self._blocking)
 
     def show_findings(self, findings: list[Finding], *, blocking: bool = False) -> None:
         self.findings = list(findings)
+        self._blocking = blocking
         self.label.setText("<br>".join(finding_html(f, blocking=blocking) for f in findings))
         tips = ["\n".join([f.title, *(f"• {c}" for c in f.causes)]) for f in findings]
         self.label.setToolTip("\n\n".join(tips))

@@ -13,21 +13,24 @@ from typing import Any
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from desktop.core.palette import Colours
+from desktop.ui.theme import colours, theme
+
 MAX_HIGHLIGHT_CHARS = 200_000
 """Above this, a document is shown plain: Python-side highlighting of every line would
 make setting the text take seconds."""
 
 _COLOURS: tuple[tuple[str, str, bool], ...] = (
-    # (token type path, colour, bold); the most specific match wins.
-    ("Name.Tag", "#1a4f9c", False),          # JSON keys
-    ("Literal.String", "#2e7d32", False),
-    ("Literal.Number", "#b35900", False),
-    ("Keyword.Constant", "#8e24aa", True),  # true, false, null
-    ("Keyword", "#8e24aa", True),
-    ("Punctuation", "#5f6775", False),
-    ("Comment", "#8a94a6", False),
-    ("Name.Attribute", "#1a4f9c", False),
-    ("Error", "#c62828", False),
+    # (token type path, colour role in desktop.core.palette, bold); the most specific wins.
+    ("Name.Tag", "json_key", False),          # JSON keys
+    ("Literal.String", "json_string", False),
+    ("Literal.Number", "json_number", False),
+    ("Keyword.Constant", "json_keyword", True),  # true, false, null
+    ("Keyword", "json_keyword", True),
+    ("Punctuation", "json_punctuation", False),
+    ("Comment", "muted", False),
+    ("Name.Attribute", "json_key", False),
+    ("Error", "fail", False),
 )
 
 
@@ -52,6 +55,15 @@ class PygmentsHighlighter(QSyntaxHighlighter):
         self._lexer: Any = None
         self._formats: dict[Any, QTextCharFormat] = {}
         self.enabled = True
+        self._colours = colours()
+        theme().changed.connect(self._recolour)
+
+    def _recolour(self, new: Colours) -> None:
+        """The scheme changed: new formats, and the document coloured again."""
+        self._colours = new
+        self._formats.clear()
+        if self.enabled:
+            self.rehighlight()
 
     def set_lexer(self, name: str) -> None:
         if name != self._lexer_name:
@@ -74,10 +86,11 @@ class PygmentsHighlighter(QSyntaxHighlighter):
 
         chosen: QTextCharFormat | None = None
         best = -1
-        for path, colour, bold in _COLOURS:
+        for path, role, bold in _COLOURS:
             kind = string_to_tokentype(path)
             if token in kind and len(path) > best:
                 best = len(path)
+                colour = getattr(self._colours, role)
                 chosen = QTextCharFormat()
                 chosen.setForeground(QColor(colour))
                 if bold:

@@ -1,0 +1,60 @@
+"""The bundle preview indents JSON and renders Markdown without losing a redaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from desktop.core.bundle_model import PlannedFile
+from desktop.core.bundle_preview import markdown_source, marker_texts, preview_text
+
+
+def planned(name: str, text: str, media_type: str = "application/json") -> PlannedFile:
+    data = text.encode()
+    return PlannedFile(name, data, media_type, hashlib.sha256(data).hexdigest())
+
+
+HAR = ('{"log": {"version": "1.2", "entries": [\n'
+       + json.dumps({"request": {"headers": [{"name": "Authorization",
+                                              "value": "Bearer [REDACTED:access_token]"}],
+                                 "url": "https://h/x?key=%5BREDACTED:api_key%5D"},
+                     "response": {"text": "{\"to\": \"+1******0123\"}"}},
+                    separators=(",", ":"))
+       + "\n]}}\n")
+
+
+def test_compact_json_is_shown_indented_with_every_redaction_found_again() -> None:
+    file = planned("har.json", HAR)
+    shown = preview_text(file)
+    assert shown is not None
+    assert shown.kind == "json"
+    assert max(len(line) for line in shown.text.splitlines()) < 90
+    assert json.loads(shown.text) == json.loads(HAR)
+    before = marker_texts(file.text, file.markers())
+    after = marker_texts(shown.text, shown.markers)
+    assert len(before) == 3
+    assert after == before
+    assert "compact" in shown.note
+
+
+def test_json_already_indented_and_text_files_are_shown_as_written() -> None:
+    indented = json.dumps({"a": "[REDACTED:token]"}, indent=2)
+    shown = preview_text(planned("checklist.json", indented + "\n"))
+    assert shown is not None
+    assert shown.text == indented + "\n"
+    assert shown.note == ""
+    csv = preview_text(planned("ratelimits.csv", "time,remaining\n1,2\n", "text/csv"))
+    assert csv is not None
+    assert csv.kind == "text"
+    assert preview_text(planned("ratelimits.png", "x", "image/png")) is None
+
+
+def test_markdown_keeps_masks_and_markers_literal() -> None:
+    text = "# Summary\n\n- Recipient: +1******0123\n- Token: [REDACTED:access_token]\n"
+    file = planned("summary.md", text, "text/markdown")
+    shown = preview_text(file)
+    assert shown is not None
+    assert shown.kind == "markdown"
+    assert r"+1\*\*\*\*\*\*0123" in shown.text
+    assert r"\[REDACTED:access\_token\]" in shown.text
+    assert markdown_source("no markers", []) == "no markers"
