@@ -164,3 +164,31 @@ def test_the_filter_box_is_debounced_and_the_page_shows_its_counts(qtbot, ctx) -
     assert page.model.filter_text == ""  # typing does not filter on every key
     qtbot.waitUntil(lambda: page.model.filter_text == "429")
     assert page.count.text() == "10 of 70"
+
+
+@pytest.mark.parametrize("filtered", [False, True], ids=["all rows", "filtered"])
+def test_dropping_the_oldest_keeps_the_table_in_step_with_history(qtbot, qapp, filtered):
+    from desktop.ui.models.history_model import HistoryModel
+
+    history = History(capacity=50, body_budget=None)
+    model = HistoryModel(history)
+    try:
+        history.extend(synthetic(40))
+        model.take_new_rows()
+        if filtered:
+            model.set_filter("status:404")
+        for exchange in synthetic(30):  # past 50: the oldest go
+            history.append(exchange)
+        model.take_new_rows()
+        assert history.dropped > 0
+        assert model.total == len(history)
+        for row in range(model.rowCount()):
+            exchange = model.exchange_at(row)
+            assert exchange is not None
+            assert history.row_of(exchange.id) is not None
+            if filtered:
+                assert exchange.status == 404
+        expected = sum(1 for e in history if e.status == 404) if filtered else len(history)
+        assert model.rowCount() == expected
+    finally:
+        model.close()

@@ -85,7 +85,8 @@ class HistoryModel(ColumnsModel):
         self._flush.timeout.connect(self.take_new_rows)
         self._disconnect = [history.added.connect(self._added),
                             history.updated.connect(self._updated),
-                            history.cleared.connect(self._cleared)]
+                            history.cleared.connect(self._cleared),
+                            history.trimmed.connect(self._trimmed)]
 
     def close(self) -> None:
         for disconnect in self._disconnect:
@@ -145,6 +146,27 @@ class HistoryModel(ColumnsModel):
         row = self.row_of(exchange.id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _trimmed(self, count: int) -> None:
+        """The oldest ``count`` entries left History: remove their rows, renumber the rest."""
+        dropped_known = min(count, self._known)
+        if self._rows is None:
+            if dropped_known:
+                self.beginRemoveRows(QModelIndex(), 0, dropped_known - 1)
+                self._known -= dropped_known
+                self.endRemoveRows()
+            else:
+                self._known = max(0, self._known - count)
+            return
+        from bisect import bisect_left
+
+        gone = bisect_left(self._rows, count)  # the shown rows that were dropped
+        if gone:
+            self.beginRemoveRows(QModelIndex(), 0, gone - 1)
+        self._rows = [row - count for row in self._rows[gone:]]
+        self._known -= dropped_known
+        if gone:
+            self.endRemoveRows()
 
     def _cleared(self, _none: object) -> None:
         self.beginResetModel()

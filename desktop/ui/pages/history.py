@@ -109,7 +109,7 @@ class HistoryPage(Page):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Esc"), self.filter, self.filter.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        for signal in (self.model.rowsInserted, self.model.modelReset):
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._refresh_counts)
         self._refresh_counts()
 
@@ -158,6 +158,13 @@ class HistoryPage(Page):
         self.show_empty(total == 0)
         self.count.setText(f"{total:,} requests" if shown == total
                            else f"{shown:,} of {total:,}")
+        dropped = self.model.history.dropped
+        self.count.setToolTip(
+            f"{dropped:,} older requests were let go: History keeps the newest "
+            f"{self.model.history.capacity or 0:,}, so filtering stays quick all day."
+            if dropped else "")
+        if dropped:
+            self.count.setText(self.count.text() + f" (+{dropped:,} older let go)")
         nothing = shown == 0 and total > 0 and bool(self.model.filter_text.strip())
         if nothing:
             self.no_match.title.setText(no_match_text(self.model.filter_text))
