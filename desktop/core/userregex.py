@@ -14,8 +14,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import re2
-
 MAX_PATTERN_LENGTH = 4096
 """A provider's pattern is a line of text; anything longer is a mistake or an attack."""
 MAX_PROGRAM_MEMORY = 8 * 1024 * 1024
@@ -25,7 +23,9 @@ UserRegex = Any
 """A compiled RE2 pattern: ``search``, ``match``, ``fullmatch``, ``finditer``, ``sub``."""
 
 
-def _options() -> re2.Options:
+def _options() -> Any:
+    import re2
+
     options = re2.Options()
     options.log_errors = False  # RE2 would print every rejected pattern on stderr
     options.max_mem = MAX_PROGRAM_MEMORY
@@ -40,6 +40,8 @@ def compile_user_regex(pattern: str) -> UserRegex:
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ValueError(f"the regular expression is {len(pattern):,} characters long "
                          f"(at most {MAX_PATTERN_LENGTH:,})")
+    import re2  # here, not at import: the window's start-up compiles none (2.5 MiB)
+
     try:
         return re2.compile(pattern, _options())
     except re2.error as exc:

@@ -420,3 +420,25 @@ def test_user_files_come_from_the_config_dirs_providers_folder(isolated_home: Pa
     assert "demo" in registry
     assert not registry.require("demo").builtin
     assert user_providers_dir().is_relative_to(isolated_home)
+
+
+def test_every_shipped_file_passes_the_checks_a_user_file_gets() -> None:
+    """Built-in files skip expression checks at start-up (they are trusted); here they get
+    every check a user's file would, so that trust is earned."""
+    from desktop.core.provider.loader import parse_provider, read_provider_toml, resolve_extends
+
+    bases = load_registry().raw
+    for path in sorted(BUILTIN_DIR.glob("*.toml")):
+        data = resolve_extends(read_provider_toml(path), path.name, bases)
+        parse_provider(data, file=path.name, source=str(path), builtin=False)
+
+
+def test_a_built_in_file_loads_without_compiling_its_regexes() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from desktop.core.provider import load_registry; load_registry(); "
+            "print('re2' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=DOCS.parents[1])
+    assert done.stdout.strip() == "False"

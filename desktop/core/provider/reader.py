@@ -9,6 +9,8 @@ Unknown keys are rejected too: a typo must not silently disable a rule.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, NoReturn
 
 import jmespath
@@ -169,7 +171,7 @@ class Reader:
 
     def regex(self, name: str) -> str | None:
         value = self.opt_str(name)
-        if value is not None:
+        if value is not None and checking_expressions():
             try:
                 compile_user_regex(value)
             except ValueError as exc:
@@ -192,8 +194,27 @@ MAX_EXPRESSION_LENGTH = 2000
 """The longest JMESPath expression accepted; the shipped ones are under 400 characters."""
 
 
+_CHECK_EXPRESSIONS: ContextVar[bool] = ContextVar("check_expressions", default=True)
+
+
+def checking_expressions() -> bool:
+    """False while a built-in file is parsed: its regexes and JMESPath are checked by the
+    test suite (tests/hostile/test_hostile_files_regex.py, tests/core/test_provider_loader.py),
+    so the window's start-up neither compiles them nor loads RE2 for them."""
+    return _CHECK_EXPRESSIONS.get()
+
+
+@contextmanager
+def trusted_expressions() -> Iterator[None]:
+    token = _CHECK_EXPRESSIONS.set(False)
+    try:
+        yield
+    finally:
+        _CHECK_EXPRESSIONS.reset(token)
+
+
 def check_jmespath(reader: Reader, name: str, expression: str) -> None:
-    if not expression:
+    if not expression or not checking_expressions():
         return
     if len(expression) > MAX_EXPRESSION_LENGTH:
         reader.fail(name, f"is a JMESPath expression of {len(expression):,} characters (at "
