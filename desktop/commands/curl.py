@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         '"body_encoding": "base64".',
     )
     parse.add_argument(
-        "command", nargs=argparse.REMAINDER, metavar="CURL ...",
+        "curl_words", nargs=argparse.REMAINDER, metavar="CURL ...",
         help="the curl command itself, as arguments (quote it as one, or leave it out and "
         "pipe it on stdin)",
     )
@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     from desktop.core.curl import CurlExportError, CurlParseError
     from desktop.core.redact import Redactor
 
-    text = _command_text(args) if getattr(args, "command", None) else _read_stdin()
+    # Only `parse` takes the command as arguments; `export` always reads stdin.
+    words = getattr(args, "curl_words", None)
+    text = _command_text(words) if words else _read_stdin()
     try:
         if args.curl_action == "parse":
             output = _parse(text, wire=args.wire)
@@ -177,12 +179,12 @@ def _load_request(text: str) -> dict[str, Any]:
     }
 
 
-def _command_text(args: argparse.Namespace) -> str:
+def _command_text(words: list[str]) -> str:
     """The command given as arguments: one quoted argument as is, or the words the shell
     split, quoted back (``curl -u a:b https://x`` typed after ``curl parse``)."""
     import shlex
 
-    words = list(args.command)
+    words = list(words)
     if words and words[0] == "--":
         words = words[1:]
     return words[0] if len(words) == 1 else shlex.join(words)
