@@ -66,6 +66,9 @@ class SecretStore:
         self.status_changed: Event[KeychainStatus] = Event()
         self.known_values: Event[str] = Event()
         """Emitted with every secret value read or written, so the redactor can learn it."""
+        self.tokens_learned: Event[str] = Event()
+        """Emitted with every access token a session acquires (the log's redactor keeps the
+        newest of them: tokens expire, keychain secrets do not)."""
 
     # -- status -----------------------------------------------------------------------------
 

@@ -53,8 +53,9 @@ class ProfileSession:
         self._bound_all = False
         self._last_token: str | None = None
         self._tokens: dict[str, None] = {}
-        """Every access token this session's clients were issued (refreshes included), in order:
-        each stays a known secret of ``redactor()`` after it is replaced."""
+        """The access tokens this session's clients were issued (refreshes included), in order:
+        each stays a known secret of ``redactor()`` after it is replaced, the newest
+        ``MAX_LEARNED_TOKENS`` of them."""
         self.last_run: ChecklistRun | None = None
         """The latest checklist run of this profile (the bundle and the summary read it)."""
         self.secret_learned: Event[str] = Event()
@@ -79,7 +80,7 @@ class ProfileSession:
         """Told the moment a token is accepted, before any later answer can echo it back."""
         if token and token not in self._tokens:
             self._last_token = token
-            self._tokens[token] = None
+            self._remember(token)
             self.secret_learned.emit(token)
 
     def redactor(self, *, mask_phones: bool = True) -> Redactor:
@@ -99,8 +100,16 @@ class ProfileSession:
         token = getattr(self.client.auth, "token", None)
         if isinstance(token, str) and token and token != self._last_token:
             self._last_token = token
-            self._tokens[token] = None
+            self._remember(token)
             self.secret_learned.emit(token)
+
+    def _remember(self, token: str) -> None:
+        """Keep the newest tokens only, as every redactor does (``MAX_LEARNED_TOKENS``)."""
+        from desktop.core.redact.redactor import MAX_LEARNED_TOKENS
+
+        self._tokens[token] = None
+        while len(self._tokens) > MAX_LEARNED_TOKENS:
+            del self._tokens[next(iter(self._tokens))]
 
     def _recorded(self, exchange: Exchange) -> None:
         self._learn_token()
@@ -243,7 +252,7 @@ class Sessions:
             session = ProfileSession(
                 profile, provider, lambda kind: secrets.get(profile.id, kind),
                 on_exchange=self.workspace.history.append)
-            session.secret_learned.connect(secrets.known_values.emit)
+            session.secret_learned.connect(secrets.tokens_learned.emit)
             self._sessions[profile.id] = session
             self.created.emit(session)
         elif session.profile != profile or session.provider is not provider:

@@ -168,5 +168,7 @@ def _redact_the_log(workspace: Workspace, crash: CrashHandler) -> None:
 
     redactor = Redactor()
     workspace.secrets.known_values.connect(lambda value: redactor.add_secret(value))
+    workspace.secrets.tokens_learned.connect(
+        lambda token: redactor.add_secret(token, "access_token"))
     add_log_filter(redacting_log_filter(lambda: redactor))
     crash.set_redactor(redactor.redact_text)

@@ -43,6 +43,18 @@ SAMPLE_EVERY = 5.0
 WEBHOOK_RATE = 50.0
 FILTERS = ("", "4xx", "status:200", "method:post", "numbers", "whoami token", "")
 PAGES = ("Checklist", "Composer", "History", "Webhooks", "Rate limits")
+ACTIVITIES = ("webhooks", "checklist", "compose", "filter", "pages", "bundle")
+"""``SOAK_ACTIVITIES`` (comma-separated) runs a subset, to find which one makes memory grow."""
+
+
+def _activities() -> set[str]:
+    chosen = {name.strip() for name in os.environ.get("SOAK_ACTIVITIES", "").split(",")
+              if name.strip()}
+    unknown = chosen - set(ACTIVITIES)
+    if unknown:
+        raise SystemExit(f"SOAK_ACTIVITIES: unknown {', '.join(sorted(unknown))} "
+                         f"(choose from {', '.join(ACTIVITIES)})")
+    return chosen or set(ACTIVITIES)
 
 
 @dataclass(slots=True)
@@ -95,8 +107,15 @@ def _sample(started: float, window: Any) -> Sample:
     )
 
 
-def _types() -> Counter[str]:
-    return Counter(type(o).__qualname__ for o in gc.get_objects())
+def _types(window: Any) -> Counter[str]:
+    """Live objects by type: Python's (gc) and Qt's (top-level widgets, the window's tree)."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    counts = Counter(type(o).__qualname__ for o in gc.get_objects())
+    counts.update(f"top-level {type(w).__name__}" for w in QApplication.topLevelWidgets())
+    counts.update(f"Qt {o.metaObject().className()}" for o in window.findChildren(QObject))
+    return counts
 
 
 async def _every(seconds: float, until: float, action, activity: Activity) -> None:
@@ -164,11 +183,14 @@ async def _soak(seconds: float) -> dict[str, Any]:
     started = time.perf_counter()
     until = started + seconds
     probe = LagProbe()
-    poster = await _poster(receiver.url.rstrip("/") + "/webhooks", seconds,
-                           ctx.sandbox.config.webhook_secret)
-    assert poster.stdin is not None
-    poster.stdin.write("go\n")
-    poster.stdin.flush()
+    chosen = _activities()
+    poster = None
+    if "webhooks" in chosen:
+        poster = await _poster(receiver.url.rstrip("/") + "/webhooks", seconds,
+                               ctx.sandbox.config.webhook_secret)
+        assert poster.stdin is not None
+        poster.stdin.write("go\n")
+        poster.stdin.flush()
     probe.start()
     checklist = window.page("Checklist")
     history = window.page("History")
@@ -205,19 +227,24 @@ async def _soak(seconds: float) -> dict[str, Any]:
     def sample() -> None:
         samples.append(_sample(started, window))
         if "warm" not in types and samples[-1].at >= warm_at:
-            types["warm"] = _types()
+            types["warm"] = _types(window)
 
+    schedule = ((SAMPLE_EVERY, sample, "always"), (5.0, run_checklist, "checklist"),
+                (2.0, compose, "compose"), (10.0, filter_history, "filter"),
+                (3.0, switch_page, "pages"))
     tasks = [asyncio.ensure_future(_every(every, until, action, activity))
-             for every, action in ((SAMPLE_EVERY, sample), (5.0, run_checklist), (2.0, compose),
-                                   (10.0, filter_history), (3.0, switch_page))]
-    await asyncio.sleep(min(60.0, seconds / 2))  # the first bundle after a minute of use
-    tasks.append(asyncio.ensure_future(_every(60.0 if seconds >= FULL_SECONDS else seconds / 3,
-                                              until, export_bundle, activity)))
+             for every, action, name in schedule if name == "always" or name in chosen]
+    if "bundle" in chosen:
+        await asyncio.sleep(min(60.0, seconds / 2))  # the first bundle after a minute of use
+        tasks.append(asyncio.ensure_future(_every(
+            60.0 if seconds >= FULL_SECONDS else seconds / 3, until, export_bundle, activity)))
     await asyncio.gather(*tasks)
     lags = probe.stop()
     samples.append(_sample(started, window))
-    types["end"] = _types()
-    out, _ = await asyncio.get_running_loop().run_in_executor(None, poster.communicate)
+    types["end"] = _types(window)
+    out = ""
+    if poster is not None:
+        out, _ = await asyncio.get_running_loop().run_in_executor(None, poster.communicate)
     received = session.webhook_store.count_total
     history_rows = len(workspace.history)
     window.close()
@@ -253,7 +280,10 @@ def measure(runs: int, quick: bool) -> list[Figure]:
     warm = next(s for s in samples if s.at >= result["warm_at"])
     end = samples[-1]
     activity: Activity = result["activity"]
-    grew = (result["types"]["end"] - result["types"]["warm"]).most_common(8)
+    grown = result["types"]["end"] - result["types"]["warm"]
+    grew = grown.most_common(8)
+    qt_grew = [(name, count) for name, count in grown.most_common()
+               if name.startswith(("top-level ", "Qt "))][:8]
     lag_p99 = percentile(result["lags"], 99)
     notes = [
         f"{seconds:.0f} s: {activity.checklists} checklist runs, {activity.requests} requests, "
@@ -264,6 +294,8 @@ def measure(runs: int, quick: bool) -> list[Figure]:
         f"after {result['warm_at']:.0f} s, {end.rss / (1 << 20):.1f} MiB at the end",
         "grew most (objects by type, warm to end): "
         + (", ".join(f"{name} +{count:,}" for name, count in grew) or "nothing"),
+        "Qt objects that grew: "
+        + (", ".join(f"{name} +{count:,}" for name, count in qt_grew) or "none"),
     ]
     if activity.errors:
         notes.append(f"{len(activity.errors)} activity errors, first: {activity.errors[0]}")

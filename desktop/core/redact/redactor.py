@@ -19,6 +19,7 @@ bodies). What was removed is counted by kind in ``report``, never recorded.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,14 @@ _CACHED_HITS_LENGTH = 200
 """Short texts (header values, reason phrases) repeat: their hits are remembered."""
 _KIND = re.compile(r"[^a-z0-9_]+")
 _URL_HEADERS = frozenset({"location", "content-location", "referer", "referrer"})
+MAX_LEARNED_TOKENS = 64
+"""Access tokens a redactor keeps as known secrets, the newest. Each costs about 100 KB of
+needles (every encoding of it, at every base64 offset), and a session that runs the
+checklist gets a fresh token each run: kept without end they grew the window by
+megabytes an hour, and past about 400 RE2 refused the set. A token 64 issues old has
+usually expired; wherever it is labelled (Authorization, ``access_token`` fields, JWT
+shape) the name and shape rules still remove it."""
+TOKEN_KIND = "access_token"
 
 
 def normalise_kind(kind: str) -> str:
@@ -80,6 +89,8 @@ class Redactor:
                                      f"{exc}") from None
         self._patterns: tuple[tuple[str, UserRegex], ...] = tuple(compiled)
         self._known: KnownSecrets | None = None
+        self._tokens: deque[str] = deque()
+        """Learned access tokens, oldest first (the only secrets that are ever let go)."""
         self._hits_cache: dict[str, int] = {}
         self._report = RedactionReport()
 
@@ -89,6 +100,10 @@ class Redactor:
         """Learn a secret acquired at run time (a fresh access token, a pasted key)."""
         if value and value.strip() and value not in self._values:
             self._values[value] = normalise_kind(kind)
+            if self._values[value] == TOKEN_KIND:
+                self._tokens.append(value)
+                if len(self._tokens) > MAX_LEARNED_TOKENS:
+                    self._values.pop(self._tokens.popleft(), None)
             self._known = None
             self._hits_cache = {}
 
@@ -97,6 +112,7 @@ class Redactor:
         child = Redactor.__new__(type(self))
         child._mask_phones = self._mask_phones
         child._values = dict(self._values)
+        child._tokens = deque(self._tokens)
         child._patterns = self._patterns
         child._known = self.known
         child._hits_cache = self._hits_cache

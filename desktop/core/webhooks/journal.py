@@ -31,12 +31,14 @@ import json
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.core import paths
+from desktop.core.redact.redactor import MAX_LEARNED_TOKENS, TOKEN_KIND
 from desktop.core.webhooks.events import WebhookEvent
 from desktop.core.webhooks.record import finder, is_unverified, journal_record
 from desktop.core.webhooks.segments import Segments
@@ -88,6 +90,7 @@ class Journal:
         self._lock = threading.Lock()
         """Guards the files and the secrets: the background writer and flush() both write."""
         self._secrets: dict[str | bytes, str] = {}
+        self._tokens: deque[str | bytes] = deque()
         """Known secret values and their kinds."""
         self._finder: Redactor | None = None
         self._raw: dict[str, bytes] = {}
@@ -125,6 +128,10 @@ class Journal:
             if value in self._secrets:
                 return
             self._secrets[value] = kind  # a replaced secret stays known: old events hold it
+            if kind == TOKEN_KIND:  # ...but only the newest tokens, as every redactor does
+                self._tokens.append(value)
+                if len(self._tokens) > MAX_LEARNED_TOKENS:
+                    self._secrets.pop(self._tokens.popleft(), None)
             named = {f"{k}_{n}" if n else k: v
                      for n, (v, k) in enumerate(self._secrets.items())}
             self._finder = finder(named)
