@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.profiles import Profile
 from desktop.core.sessions import ProfileSession, Sessions
 from desktop.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.core.collections import Collection, CollectionLibrary
 
 
 class AppContext(QObject):
@@ -31,6 +36,7 @@ class AppContext(QObject):
         """The running embedded sandbox (desktop.sandbox), once started."""
         self.sandbox_error: str | None = None
         self.sessions = Sessions(workspace)
+        self._collections: CollectionLibrary | None = None
         workspace.active_changed.connect(self.active_profile_changed.emit)
         workspace.profiles.changed.connect(lambda _store: self.profiles_changed.emit())
         self.profiles_changed.connect(self._sync_sessions)
@@ -41,6 +47,28 @@ class AppContext(QObject):
         if profile is None:
             return None
         return self.sessions.get(profile)
+
+    @property
+    def collections(self) -> CollectionLibrary:
+        """The saved-request collections (built on first use: start-up does not read them)."""
+        if self._collections is None:
+            from desktop.core.collections import CollectionLibrary
+
+            self._collections = CollectionLibrary()
+        return self._collections
+
+    def writable(self, collection: Collection) -> Collection:
+        """The collection bound to the active profile before a write: its redactor knows the
+        profile's secret values and its auth header is never stored."""
+        try:
+            session = self.session()
+        except KeyError:  # the profile's provider is not installed: the default redactor
+            session = None
+        if session is not None:
+            from desktop.core.collections import bind_to_session
+
+            bind_to_session(collection, session)
+        return collection
 
     @property
     def active_profile(self) -> Profile | None:

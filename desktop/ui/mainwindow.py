@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
         from desktop.ui.composer.exports import install_curl_actions
 
         install_curl_actions(self, lambda: self.page("Composer"))
+        from desktop.ui.collections.panel import install_collections
+
+        install_collections(self, ctx)
         ctx.active_profile_changed.connect(self._on_profile_changed)
         ctx.services_changed.connect(self._refresh_services)
         ctx.status_message.connect(self._show_message)
@@ -298,6 +301,12 @@ class MainWindow(QMainWindow):
             [actions.new_action, *actions.selection_actions], actions.menu_groups,
             double_click=actions.edit_action, delete_key=actions.delete_action)
         actions.keychain_status_changed.connect(self._show_keychain_status)
+
+    def show_import(self, path: object = None) -> QWidget:
+        from desktop.ui.dialogs.import_dialog import show_import
+
+        self.import_dialog = show_import(self.ctx, self, path)
+        return self.import_dialog
 
     def _show_keychain_status(self, *_status: object) -> None:
         """The no-keychain warning, once something has needed the keychain (never probed

@@ -202,6 +202,10 @@ class ProfileSidebar(QWidget):
         profile_id = self.tree.currentIndex().data(PROFILE_ID_ROLE)
         return self.ctx.workspace.profiles.by_id(profile_id) if profile_id else None
 
+    def add_section(self, section: QWidget) -> None:
+        """A section under the profiles (the collections tree), sharing the height."""
+        self._layout.addWidget(section, 2)
+
     # -- profile commands (the actions and their work live in desktop.ui.dialogs) ----------------
 
     def add_profile_actions(self, buttons: Sequence[QAction],

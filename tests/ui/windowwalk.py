@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication, QTextDocument, QTextTable
@@ -94,6 +95,23 @@ def _about(window):
     return show_about(window)
 
 
+def _smoke_selected(window, path: str = ""):
+    """The “Smoke tests” collection (made once), its ``path`` selected in the sidebar."""
+    from tests.ui.collections_helpers import smoke_collection
+
+    library = window.ctx.collections
+    collection = library.get("Smoke tests") or smoke_collection(library)
+    window.collections_panel.refresh(select=(str(collection.root), path))
+    return window.collections_panel.actions
+
+
+def _save_request(window):
+    composer = _composer(window)
+    composer.new_request()
+    composer.editor.url.setText("/api/core/whoami")
+    return composer.saving.save()
+
+
 DIALOGS: dict[str, Callable] = {
     "new profile": lambda w: w.profile_actions.new_profile(),
     "edit profile": lambda w: w.profile_actions.edit_profile(),
@@ -106,7 +124,16 @@ DIALOGS: dict[str, Callable] = {
     "copy curl with secrets": _copy_with_secrets,
     "send a test event": lambda w: w.page("Webhooks").send_test_event(),
     "replay to URL": _replay,
+    "new collection": lambda w: w.collections_panel.actions.new_collection(),
+    "rename request": lambda w: _smoke_selected(w, "who-am-i.toml").rename(),
+    "delete request": lambda w: _smoke_selected(w, "who-am-i.toml").delete(),
+    "save request": _save_request,
+    "import": lambda w: w.show_import(),
+    "run collection": lambda w: _smoke_selected(w).run(),
 }
+IMPORT_SAMPLE = Path(__file__).resolve().parents[1] / "data" / "imports" / "insomnia" / \
+    "insomnia_v4.json"
+"""Loaded into the import dialog: a preview with every option (collection, profile, secret)."""
 
 
 @contextmanager
@@ -117,6 +144,11 @@ def opened(window, name: str, qt_loop) -> Iterator[QWidget]:
     settle(qt_loop)
     if name == "bundle preview":
         qt_loop.until(lambda: dialog.plan is not None, message="the bundle plan")
+    if name == "import":
+        dialog.load(IMPORT_SAMPLE)
+        qt_loop.until(lambda: dialog.preview is not None, message="the import preview")
+    if name == "run collection":
+        qt_loop.until(lambda: dialog.state != "running", message="the collection run")
     try:
         yield dialog
     finally:

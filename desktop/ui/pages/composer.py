@@ -26,6 +26,7 @@ from desktop.core.finding import Finding
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import Endpoint, Provider
 from desktop.core.sessions import ProfileSession
+from desktop.ui.collections.composer_link import ComposerSaving
 from desktop.ui.composer.exports import CurlActions
 from desktop.ui.composer.request_editor import RequestEditor
 from desktop.ui.composer.response_view import BODY_TAB, ResponseView
@@ -75,6 +76,8 @@ class ComposerPage(Page):
         self.sender.cancelled.connect(self._cancelled)
         self.sender.problem.connect(self.response.show_problem)
         self.curl = CurlActions(self)
+        self.saving = ComposerSaving(self)
+        """Ctrl+S into a collection; remembers the collection request the editor came from."""
         self.editor.curl_pasted.connect(self.curl.import_dialog)
 
         self.set_content(self._build_layout())
@@ -121,6 +124,8 @@ class ComposerPage(Page):
         QShortcut(QKeySequence("Esc"), self, self.cancel, context=scoped)
         QShortcut(QKeySequence.StandardKey.Find, self, self.find_in_body, context=scoped)
         QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.new_request(), context=scoped)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.saving.save, context=scoped)
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.saving.save_as, context=scoped)
 
     def make_empty_state(self) -> EmptyState:
         return EmptyState(
@@ -302,6 +307,7 @@ class ComposerPage(Page):
         longer this request's, so it is cleared rather than shown beside it."""
         if self.sender.busy:
             self.sender.cancel()
+        self.saving.forget()
         self.shown_spec = self.shown_exchange = None
         self.response.clear()
         self.editor.set_spec(spec or RequestSpec(method="GET", url=""))
@@ -313,6 +319,7 @@ class ComposerPage(Page):
         profile = self.ctx.workspace.profiles.get(exchange.profile) if exchange.profile else None
         provider = self.ctx.workspace.provider_for(profile) if profile else self.provider
         spec = editable_spec(exchange, provider)
+        self.saving.forget()
         self.editor.set_spec(spec)
         notes = []
         if credential_headers(exchange.request.headers, provider):
