@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
@@ -462,6 +462,19 @@ def test_render_chart_png_draws_a_series_without_any_page(qapp, big_series) -> N
     assert data.startswith(PNG_SIGNATURE)
     image = QImage.fromData(data)
     assert (image.width(), image.height()) == (800, 300)
+
+
+def test_chart_png_for_every_bundle_leaves_no_widgets_behind(qapp, big_series) -> None:
+    """A bundle a minute all day: the chart's pyqtgraph menus must not pile up."""
+    from desktop.ui.ratelimits.export import render_chart_png
+
+    render_chart_png(big_series, width=400, height=200)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    before = len(QApplication.topLevelWidgets())
+    for _ in range(3):
+        assert render_chart_png(big_series, width=400, height=200).startswith(PNG_SIGNATURE)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(QApplication.topLevelWidgets()) == before
 
 
 # -- the burst tool --------------------------------------------------------------------------------
