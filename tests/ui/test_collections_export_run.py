@@ -7,8 +7,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from PySide6.QtGui import QColor, QPalette
 
 from desktop.core.secrets import SecretKind
+from desktop.ui.theme import colours
 from tests.ui.collections_helpers import smoke_collection
 
 SCHEMA = Path(__file__).resolve().parents[2] / "desktop" / "core" / "collections" / "schemas" / \
@@ -58,6 +60,9 @@ def test_run_collection_sends_every_request_and_shows_each_outcome(
     assert rows[2][4].startswith("error:")
     assert "✗ failed: 3 sent, 1 with a failure finding" in dialog.summary.text()
     assert dialog.progress.value() == 3
+    assert dialog.progress.text() == "3 of 3 · 1 failed"  # not a plain full bar
+    assert dialog.progress.palette().color(QPalette.ColorRole.Highlight) == QColor(
+        colours().solid_fail)
     assert any(e.request.url.endswith("/api/core/messages/send") for e in history)
     dialog.results.setCurrentItem(dialog.results.topLevelItem(2))
     dialog._open(dialog.results.topLevelItem(2))

@@ -15,6 +15,7 @@ import asyncio
 import logging
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -40,6 +41,7 @@ from desktop.core.collections import (
 from desktop.core.finding import Severity
 from desktop.ui.context import AppContext
 from desktop.ui.crash import spawn
+from desktop.ui.theme import colours
 from desktop.ui.widgets.accessible import describe, describe_buttons
 
 log = logging.getLogger(__name__)
@@ -190,6 +192,14 @@ class RunDialog(QDialog):
         self.state = state
         self.summary.setText(text)
         self.stop_button.setEnabled(False)
+        failed = sum(1 for o in self.run.outcomes if o.failed)
+        if failed or state != "done":
+            # A full blue bar reads as success: say what went wrong, in the failure colour.
+            said = f"{failed} failed" if failed else state
+            self.progress.setFormat(f"%v of {self.total} · {said}")
+            palette = self.progress.palette()
+            palette.setColor(QPalette.ColorRole.Highlight, QColor(colours().solid_fail))
+            self.progress.setPalette(palette)
 
     def stop(self) -> None:
         if self.task is not None and not self.task.done():
