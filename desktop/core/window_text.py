@@ -9,9 +9,12 @@ widgets only put the answer on screen.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from desktop.core.checklist.model import StepStatus
 from desktop.core.exchange import Exchange
@@ -159,3 +162,24 @@ def tally(statuses: Iterable[StepStatus]) -> RunTally:
                     failed=counts[StepStatus.FAIL], skipped=counts[StepStatus.SKIPPED],
                     manual=counts[StepStatus.MANUAL], running=counts[StepStatus.RUNNING],
                     failed_at=failed_at)
+
+
+# -- URLs shown outside the field they are typed in ------------------------------------------
+
+_MARKER = re.compile(r"%5BREDACTED:([a-z0-9_]+)%5D")
+
+
+@lru_cache(maxsize=4096)
+def display_url(url: str) -> str:
+    """A URL as a table, tooltip or label shows it: passwords, secret query values and key
+    shapes replaced (so a screenshot of the History or the Composer holds none), markers
+    readable rather than percent-encoded. Phone numbers stay: it is the user's own view.
+    Cached: a view asks again at every repaint."""
+    return _MARKER.sub(r"[REDACTED:\1]", _display_redactor().redact_url(url))
+
+
+@lru_cache(maxsize=1)
+def _display_redactor() -> Any:
+    from desktop.core.redact import Redactor
+
+    return Redactor(mask_phones=False)

@@ -94,3 +94,17 @@ def test_a_run_in_progress_and_a_clean_run_read_differently() -> None:
     warned = tally([s.PASS, s.WARN, s.MANUAL])
     assert warned.state == "warned"
     assert warned.text == "1 passed, 1 with warnings, 1 to check by hand"
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("/api/core/numbers?page=2", "/api/core/numbers?page=2"),
+    ("https://u:pw-canary-1@h.example/x", "https://u:[REDACTED:password]@h.example/x"),
+    ("/v1/x?token=t-canary-2&to=%2B14155550123",
+     "/v1/x?token=[REDACTED:token]&to=%2B14155550123"),
+    ("https://h.example/x?client_secret=s-canary-3",
+     "https://h.example/x?client_secret=[REDACTED:client_secret]"),
+])
+def test_urls_the_window_shows_hold_no_secret_and_read_plainly(url: str, shown: str) -> None:
+    from desktop.core.window_text import display_url
+
+    assert display_url(url) == shown

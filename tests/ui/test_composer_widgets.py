@@ -47,6 +47,16 @@ def test_a_path_is_joined_to_the_profile_base_url_and_the_full_url_is_shown(edit
     assert editor.full_url.text() == f"GET {BASE}/api/core/whoami"
 
 
+def test_the_full_url_line_hides_passwords_and_secret_query_values(editor) -> None:
+    editor.url.setText("https://bob:Hunter2-canary@api.example.test/x?api_key=K3y-canary-77")
+    shown = editor.full_url.text()
+    assert "Hunter2-canary" not in shown
+    assert "K3y-canary-77" not in shown
+    assert shown == ("GET https://bob:[REDACTED:password]@api.example.test/x"
+                     "?api_key=[REDACTED:api_key]")
+    assert "K3y-canary-77" in editor.spec().url  # what is sent is what was typed
+
+
 def test_switched_off_rows_stay_in_the_table_but_leave_the_request(editor) -> None:
     editor.url.setText("/api/core/numbers")
     editor.params.add_row("page", "2")

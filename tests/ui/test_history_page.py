@@ -13,7 +13,7 @@ import pytest
 from desktop.core.exchange import Exchange, RequestRecord, ResponseRecord, Timings
 from desktop.core.finding import Finding, Severity
 from desktop.core.history import History
-from tests.factories import make_error_exchange
+from tests.factories import make_error_exchange, make_exchange
 
 BASE = "https://api.example.test"
 PATHS = ("/api/core/whoami", "/api/core/numbers", "/api/core/messages/send", "/api/auth/token")
@@ -192,3 +192,21 @@ def test_dropping_the_oldest_keeps_the_table_in_step_with_history(qtbot, qapp, f
         assert model.rowCount() == expected
     finally:
         model.close()
+
+
+def test_a_url_password_or_secret_query_value_is_not_shown_in_the_table(model) -> None:
+    """A screenshot of the History holds no secret (the exchange itself keeps the URL)."""
+    from PySide6.QtCore import Qt
+
+    from desktop.ui.models.history_model import PATH
+
+    url = "https://bob:Hunter2-canary@api.example.test/v1/messages?api_key=K3y-canary-77&to=1"
+    model.history.extend([make_exchange(method="GET", url=url)])
+    model.take_new_rows()
+    index = model.index(0, PATH)
+    shown = model.data(index)
+    tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert shown == "/v1/messages?api_key=[REDACTED:api_key]&to=1"
+    assert "Hunter2-canary" not in tip
+    assert "K3y-canary-77" not in tip
+    assert tip.startswith("https://bob:[REDACTED:password]@api.example.test/v1/messages")

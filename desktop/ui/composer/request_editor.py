@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.core.client.spec import RequestSpec, join_url
 from desktop.core.compose import split_query, with_query
 from desktop.core.provider.model import Endpoint
+from desktop.core.window_text import display_url
 from desktop.ui.composer.body_editor import BodyEditor
 from desktop.ui.composer.pairs_table import PairsTable
 from desktop.ui.composer.url_field import UrlField
@@ -187,7 +188,7 @@ class RequestEditor(QWidget):
     def _update_labels(self, spec: RequestSpec | None = None) -> None:
         spec = spec or self.spec()
         shown = spec.url if self.url.text().strip() else (self.base_url or "No base URL")
-        self.full_url.setText(f"{spec.method} {shown}")
+        self.full_url.setText(f"{spec.method} {display_url(shown)}")
         self.tabs.setTabText(0, _counted("Params", len(self.params.pairs())))
         self.tabs.setTabText(1, _counted("Headers", len(self.headers.pairs())))
         self.tabs.setTabText(2, "Body" + (" ●" if spec.body.strip() else ""))

@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QFont
 
 from desktop.core.exchange import Exchange
 from desktop.core.history import History, Query, search_key
+from desktop.core.window_text import display_url
 from desktop.ui.models.table import ColumnsModel
 from desktop.ui.theme import qcolor
 
@@ -241,7 +242,7 @@ class HistoryModel(ColumnsModel):
         if column == METHOD:
             return exchange.request.method
         if column == PATH:
-            return exchange.request.path
+            return display_url(exchange.request.path)
         if column == STATUS:
             return status_cell(exchange)
         if column == DURATION:
@@ -252,7 +253,7 @@ class HistoryModel(ColumnsModel):
     @staticmethod
     def _tooltip(exchange: Exchange, column: int) -> str | None:
         if column == PATH:
-            return exchange.request.url
+            return display_url(exchange.request.url)
         if column == STATUS and exchange.error is not None:
             return exchange.error.message
         if column == FINDING and exchange.top_finding is not None:
