@@ -4,8 +4,8 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python resources/screenshot.py --dark
 
 (``xvfb-run -a -s "-screen 0 1400x900x24"`` instead of the offscreen platform works too.)
-It starts the app's services like a launch does, breaks the sandbox with one
-fault (so the picture shows a diagnosis), runs the checklist and saves the
+It starts the app's services like a launch does (one collection saved), breaks
+the sandbox with one fault (so the picture shows a diagnosis), runs the checklist and saves the
 window. ``--dark`` does what the OS does when the user picks a dark scheme
 (an offscreen or Xvfb session has none to pick). Nothing here is used by the
 app itself.
@@ -18,9 +18,30 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop.core.collections import CollectionLibrary
 
 HERE = Path(__file__).resolve().parent
 FAULT = "number_not_owned"
+
+
+def _sample_collection(library: CollectionLibrary) -> None:
+    """A small collection, so the sidebar shows what saved requests look like."""
+    from desktop.core.collections import Body, BodyType, Header, SavedRequest
+
+    collection = library.create("Smoke tests", "What we run after every deploy.",
+                                {"send_from": "num_sbx_0142", "recipient": "+14155550123"})
+    collection.save(SavedRequest("Who am I", "GET", "{{base_url}}/api/core/whoami"))
+    folder = collection.add_folder("Messages")
+    collection.save(SavedRequest("List numbers", "GET", "{{base_url}}/api/core/numbers"), folder)
+    collection.save(SavedRequest(
+        "Send a test SMS", "POST", "{{base_url}}/api/core/messages/send",
+        headers=(Header("Idempotency-Key", "{{uuid}}"),),
+        body=Body(BodyType.JSON, '{"sendFrom": "{{send_from}}", "to": ["{{recipient}}"], '
+                                 '"messageType": "SMS", "text": "Hello from Switchboard"}')),
+        folder)
 
 
 def main(argv: list[str]) -> int:
@@ -47,6 +68,7 @@ def main(argv: list[str]) -> int:
         workspace = Workspace(secrets=SecretStore(use_keychain=False))
         workspace.ensure_sandbox_profile()
         ctx = AppContext(workspace)
+        _sample_collection(ctx.collections)
         window = MainWindow(ctx)
         theme().set_dark(dark)
         window.resize(1280, 800)
