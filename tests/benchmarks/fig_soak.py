@@ -12,7 +12,7 @@ user has it) for ``SOAK_SECONDS`` (600 s; 24 s with ``--quick``):
 - a diagnostic bundle exported every 60 s.
 
 Every 5 s it samples RSS, Python's allocated blocks, Qt objects (top-level
-widgets, the window's QObjects and QTimers), open file descriptors and
+widgets, the window's widgets and QTimers), open file descriptors and
 threads; a 5 ms precise timer measures event-loop lag for the whole run.
 After the first minute (a quarter of a quick run) the app is warm: the
 budget compares the end with that moment. Once, at that moment and at the
@@ -92,15 +92,18 @@ def _sample(started: float, window: Any) -> Sample:
     import sys
 
     import psutil
-    from PySide6.QtCore import QObject, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
 
+    # Widgets and timers, not every QObject: a QObject walk gives each child a Python
+    # wrapper, and PySide keeps the wrapper of one Qt deletes by itself (a QTextDocument's
+    # frames at each setHtml), so counting every QObject made the count grow.
     return Sample(
         at=time.perf_counter() - started,
         rss=psutil.Process().memory_info().rss,
         blocks=sys.getallocatedblocks(),
         top_levels=len(QApplication.topLevelWidgets()),
-        qobjects=len(window.findChildren(QObject)),
+        qobjects=len(window.findChildren(QWidget)),
         timers=len(window.findChildren(QTimer)),
         fds=_fds(),
         threads=threading.active_count(),
@@ -108,13 +111,12 @@ def _sample(started: float, window: Any) -> Sample:
 
 
 def _types(window: Any) -> Counter[str]:
-    """Live objects by type: Python's (gc) and Qt's (top-level widgets, the window's tree)."""
-    from PySide6.QtCore import QObject
-    from PySide6.QtWidgets import QApplication
+    """Live objects by type: Python's (gc) and Qt's (top-level widgets, the window's widgets)."""
+    from PySide6.QtWidgets import QApplication, QWidget
 
     counts = Counter(type(o).__qualname__ for o in gc.get_objects())
     counts.update(f"top-level {type(w).__name__}" for w in QApplication.topLevelWidgets())
-    counts.update(f"Qt {o.metaObject().className()}" for o in window.findChildren(QObject))
+    counts.update(f"Qt {o.metaObject().className()}" for o in window.findChildren(QWidget))
     return counts
 
 
@@ -316,7 +318,7 @@ def measure(runs: int, quick: bool) -> list[Figure]:
                notes=[f"worst tick {max(result['lags'], default=0):.0f} ms late"]),
         Figure("soak.python_blocks_growth", "Python allocated blocks, end / warm", "x",
                Budget("info"), values=[end.blocks / max(1, warm.blocks)]),
-        Figure("soak.qt_objects_growth", "Qt objects under the window, end minus warm",
+        Figure("soak.qt_objects_growth", "Qt widgets under the window, end minus warm",
                "count", Budget("max", 50), values=[growth("qobjects")],
                notes=[f"top-level widgets {warm.top_levels} -> {end.top_levels}, timers "
                       f"{warm.timers} -> {end.timers}"]),

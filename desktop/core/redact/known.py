@@ -35,7 +35,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, AnyStr
 from urllib.parse import quote, quote_plus
 
 from desktop.core.redact.views import (
@@ -135,6 +135,16 @@ def _re2_options() -> Any:
     return options
 
 
+def _uncached(pattern: AnyStr, flags: int) -> re.Pattern[AnyStr]:
+    """``re.compile`` without ``re``'s module cache. That cache keeps the last 512 patterns
+    alive: each segment's is a few hundred needles long, and a session that learns a
+    token a run filled it with hundreds of dead segments (tens of MiB in the soak).
+    The segment itself is cached, by ``_segment``, for as long as it is useful."""
+    from re import _compiler  # the stdlib's own compiler, as re.compile calls it
+
+    return _compiler.compile(pattern, flags)
+
+
 def _anchors_pattern(anchors: tuple[str, ...]) -> str:
     return "|".join(_ANCHOR_BREAK.join(re.escape(char) for char in anchor) for anchor in anchors)
 
@@ -176,8 +186,8 @@ class _Segment:
         self._gate = _anchor_gate(self._anchors) if ordered else None
         self._anchor_regex: UserRegex | None = None
         pattern = "|".join(re.escape(n) for n in ordered)
-        self._regex = re.compile(pattern, re.IGNORECASE) if ordered else None
-        self._regex_b = re.compile(pattern.encode("utf-8"), re.IGNORECASE) if ordered else None
+        self._regex = _uncached(pattern, re.IGNORECASE) if ordered else None
+        self._regex_b = _uncached(pattern.encode("utf-8"), re.IGNORECASE) if ordered else None
         self._longest = max((len(n.encode("utf-8")) for n in ordered), default=0)
 
     def __bool__(self) -> bool:
