@@ -9,7 +9,10 @@ user has it) for ``SOAK_SECONDS`` (600 s; 24 s with ``--quick``):
 - a steady stream of signed webhooks, about 50 a second in lifecycles of three
   (``load_webhooks.py --lifecycle``, its own process);
 - the History filter changed every 10 s, the pages switched every 3 s;
-- a diagnostic bundle exported every 60 s.
+- a diagnostic bundle exported every 60 s, the first after 30 s (so that every
+  activity has run once before the app counts as warm: the first bundle draws
+  the chart off screen and loads the bundle writer, a one-time 20 MiB that is
+  not growth).
 
 Every 5 s it samples RSS, Python's allocated blocks, Qt objects (top-level
 widgets, the window's widgets and QTimers), open file descriptors and
@@ -237,7 +240,7 @@ async def _soak(seconds: float) -> dict[str, Any]:
     tasks = [asyncio.ensure_future(_every(every, until, action, activity))
              for every, action, name in schedule if name == "always" or name in chosen]
     if "bundle" in chosen:
-        await asyncio.sleep(min(60.0, seconds / 2))  # the first bundle after a minute of use
+        await asyncio.sleep(min(30.0, seconds / 4))  # the first bundle before the warm mark
         tasks.append(asyncio.ensure_future(_every(
             60.0 if seconds >= FULL_SECONDS else seconds / 3, until, export_bundle, activity)))
     await asyncio.gather(*tasks)

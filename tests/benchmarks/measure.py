@@ -166,6 +166,10 @@ def percentile(values: Sequence[float], q: float) -> float:
 def qt_env(**extra: str) -> dict[str, str]:
     """The environment for a Qt child: offscreen, unbuffered, the repository importable."""
     env = dict(os.environ)
+    # An installed app starts from .pyc files (the warm-up round writes them). With
+    # PYTHONDONTWRITEBYTECODE set, every run compiled ~120 modules from source and the
+    # start-up figures measured the compiler, not Switchboard (the floor is one file).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.update(extra)
