@@ -317,3 +317,30 @@ def test_a_refusal_by_a_limit_is_counted():
 
     assert serve(keep, limits=ReceiverLimits(body_budget=1_000)) == 503
     assert receiver_box[0].refused == {"busy": 1}
+
+
+def test_an_accept_retry_that_outlives_the_socket_is_ignored_only_while_closing():
+    """asyncio retries accept() a second after descriptors ran out; when the receiver stopped
+    in that second the retry fires on a closed socket (fd -1): no traceback for that."""
+    import asyncio
+
+    from desktop.core.webhooks.guard import AcceptGuard, Throttled
+
+    loop = asyncio.new_event_loop()
+    try:
+        heard: list[dict] = []
+        loop.set_exception_handler(lambda _loop, context: heard.append(context))
+        guard = AcceptGuard(loop, 8080, Throttled(60.0))
+        guard.install()
+        retry = {"message": "Exception in callback BaseSelectorEventLoop._start_serving(...)",
+                 "exception": ValueError("Invalid file descriptor: -1")}
+        loop.call_exception_handler(retry)
+        assert len(heard) == 1  # while serving, a failure like this is not ours to hide
+        guard.closing = True
+        loop.call_exception_handler(retry)
+        assert len(heard) == 1
+        loop.call_exception_handler({"message": "something else", "exception": ValueError()})
+        assert len(heard) == 2
+        guard.uninstall()
+    finally:
+        loop.close()

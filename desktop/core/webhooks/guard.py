@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,6 +120,10 @@ class AcceptGuard:
         self.loop, self.port, self.throttle = loop, port, throttle
         self.exhausted = 0
         """Times accepting failed for want of descriptors or memory."""
+        self.last_exhausted = -math.inf
+        """When it last did (``time.monotonic``): asyncio retries accept() a second later."""
+        self.closing = False
+        """Set by the receiver's stop(): a retry that fires after the socket closed is moot."""
         self._previous = loop.get_exception_handler()
 
     def install(self) -> None:
@@ -134,10 +139,17 @@ class AcceptGuard:
                 and str(context.get("message", "")).startswith("socket.accept()")
                 and self._ours(context.get("socket"))):
             self.exhausted += 1
+            self.last_exhausted = time.monotonic()
             self.throttle.warning(
                 "accept", "webhook receiver on port %d cannot accept connections: %s; they "
                 "wait until descriptors are free (raise the limit with ulimit -n)",
                 self.port, error.strerror or error)
+            return
+        if self.closing and "_start_serving" in str(context.get("message", "")):
+            # asyncio's accept retry, scheduled while descriptors ran out, outlived the
+            # socket (CPython does not cancel it on close): nothing is left to serve.
+            log.debug("webhook receiver on port %d: accept retry after close ignored",
+                      self.port)
             return
         if self._previous is not None:
             self._previous(loop, context)

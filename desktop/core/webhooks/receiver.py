@@ -24,6 +24,7 @@ import dataclasses
 import ipaddress
 import logging
 import time
+from asyncio.constants import ACCEPT_RETRY_DELAY
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.webhooks.events import WebhookEvent, WebhookFields
@@ -200,13 +201,21 @@ class WebhookReceiver:
     async def stop(self) -> None:
         """Close the socket and connections, and flush the journal."""
         runner, self._runner = self._runner, None
+        guard = self._accept_guard
+        if guard is not None:
+            guard.closing = True
         if runner is not None:
             await runner.cleanup()
         if self._sweeper is not None:
             self._sweeper.cancel()
             self._sweeper = None
-        if self._accept_guard is not None:
-            self._accept_guard.uninstall()
+        if guard is not None:
+            # An accept retry asyncio scheduled when descriptors ran out fires up to a
+            # second later, on the closed socket: the guard stays to hear it.
+            pending = guard.last_exhausted + ACCEPT_RETRY_DELAY + 0.1 - time.monotonic()
+            if pending > 0:
+                await asyncio.sleep(pending)
+            guard.uninstall()
             self._accept_guard = None
         self._port = None
         self.store.flush()
