@@ -18,30 +18,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from desktop.core.collections import CollectionLibrary
 
 HERE = Path(__file__).resolve().parent
 FAULT = "number_not_owned"
-
-
-def _sample_collection(library: CollectionLibrary) -> None:
-    """A small collection, so the sidebar shows what saved requests look like."""
-    from desktop.core.collections import Body, BodyType, Header, SavedRequest
-
-    collection = library.create("Smoke tests", "What we run after every deploy.",
-                                {"send_from": "num_sbx_0142", "recipient": "+14155550123"})
-    collection.save(SavedRequest("Who am I", "GET", "{{base_url}}/api/core/whoami"))
-    folder = collection.add_folder("Messages")
-    collection.save(SavedRequest("List numbers", "GET", "{{base_url}}/api/core/numbers"), folder)
-    collection.save(SavedRequest(
-        "Send a test SMS", "POST", "{{base_url}}/api/core/messages/send",
-        headers=(Header("Idempotency-Key", "{{uuid}}"),),
-        body=Body(BodyType.JSON, '{"sendFrom": "{{send_from}}", "to": ["{{recipient}}"], '
-                                 '"messageType": "SMS", "text": "Hello from Switchboard"}')),
-        folder)
 
 
 def main(argv: list[str]) -> int:
@@ -68,7 +47,9 @@ def main(argv: list[str]) -> int:
         workspace = Workspace(secrets=SecretStore(use_keychain=False))
         workspace.ensure_sandbox_profile()
         ctx = AppContext(workspace)
-        _sample_collection(ctx.collections)
+        from tests.ui.collections_helpers import smoke_collection
+
+        smoke_collection(ctx.collections)  # the sidebar shows what saved requests look like
         window = MainWindow(ctx)
         theme().set_dark(dark)
         window.resize(1280, 800)

@@ -82,9 +82,9 @@ def test_folder_and_bundle(capsys, smoke, tmp_path: Path) -> None:
     assert code == 0
     assert "Who am I" not in out
     assert "2/2 Messages / Send" in out
-    from desktop.core.redact.leaks import inspect_bundle
+    from desktop.core.bundle_read import inspect_bounded
 
-    assert inspect_bundle(bundle).clean
+    assert inspect_bounded(bundle).clean
     with zipfile.ZipFile(bundle) as archive:
         har = json.loads(archive.read("har.json"))
     assert len(har["log"]["entries"]) >= 2

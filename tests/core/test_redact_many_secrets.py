@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from desktop.core.profiles import Profile
 from desktop.core.provider import load_registry
 from desktop.core.redact import Redactor
-from desktop.core.redact import known as known_module
+from desktop.core.redact import known_set as known_module
 from desktop.core.redact.redactor import MAX_LEARNED_TOKENS
 from desktop.core.secrets import SecretKind
 from desktop.core.sessions import ProfileSession

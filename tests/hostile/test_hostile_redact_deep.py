@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.bundle import BundleContent, plan_bundle, write_bundle
+from desktop.core.bundle_read import inspect_bounded
 from desktop.core.bundle_workers import render_slice
 from desktop.core.checklist.escalation import escalation_facts
 from desktop.core.checklist.model import ChecklistRun, StepResult, StepStatus
@@ -21,7 +22,7 @@ from desktop.core.finding import Finding, Severity
 from desktop.core.har import to_har
 from desktop.core.provider.model import ChecklistStep, StepKind
 from desktop.core.redact import Redactor
-from desktop.core.redact.leaks import inspect_bundle, scan_file
+from desktop.core.redact.leaks import scan_file
 from tests.factories import make_exchange, make_request, make_response
 
 SECRET = "deep-secret-Zq9-0001"
@@ -140,7 +141,7 @@ def test_a_bundle_of_deep_json_is_written_redacted_and_inspected(body: str,
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             assert clean(archive.read(name)), name
-    inspection = inspect_bundle(path)
+    inspection = inspect_bounded(path)
     assert inspection.clean, inspection.suspicions
     assert scan_file("x.json", BODIES[body].encode())  # the scanner reads deep JSON as text
 

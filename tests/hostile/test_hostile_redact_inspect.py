@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from desktop.core.bundle import BundleContent, plan_bundle, write_bundle
+from desktop.core.bundle_read import inspect_bounded
 from desktop.core.redact import Redactor
-from desktop.core.redact.leaks import inspect_bundle
 from tests.factories import make_exchange, make_request, make_response
 
 PLANTED = [
@@ -61,8 +61,8 @@ def test_inspect_flags_what_the_writer_would_have_redacted(tmp_path: Path, row: 
                                                            text: str, value: str,
                                                            kind: str) -> None:
     written = _bundle(tmp_path, text)
-    assert inspect_bundle(written).suspicions == [], row  # the writer's output scans clean
+    assert inspect_bounded(written).suspicions == [], row  # the writer's output scans clean
     tampered = _tampered(written, tmp_path / "tampered.zip", text)
-    suspicions = [s for s in inspect_bundle(tampered).suspicions if s.file == "summary.md"]
+    suspicions = [s for s in inspect_bounded(tampered).suspicions if s.file == "summary.md"]
     assert [s.kind for s in suspicions] == [kind], row
     assert value not in str(suspicions[0])

@@ -84,3 +84,28 @@ def test_a_run_can_be_stopped(main_window, ctx, smoke, running_sandbox, qt_loop)
     assert len(dialog.run.outcomes) < 3
     assert "Stopped after" in dialog.summary.text()
     dialog.close()
+
+
+def test_the_run_window_shows_no_secret_a_server_echoed(
+        main_window, ctx, smoke, running_sandbox, qt_loop) -> None:
+    """A finding may quote an error body; one that echoed the profile's secret, or a URL
+    with a password, is shown redacted in the run window."""
+    from desktop.core.collections import SavedRequest
+    from desktop.core.collections.runner import RequestOutcome
+    from desktop.core.finding import Finding, Severity
+
+    profile = ctx.active_profile
+    ctx.workspace.secrets.provide(profile.id, SecretKind.WEBHOOK_SECRET, CANARY)
+    running_sandbox.faults.set("slow", True)
+    dialog = main_window.collections_panel.actions.run()
+    dialog.stop()
+    qt_loop.until(lambda: dialog.state != "running", message="the stop")
+    echoed = Finding(code="t.echo", severity=Severity.ERROR,
+                     title=f"The server said: invalid secret {CANARY}",
+                     next_action=f"Check https://bob:{CANARY}@host.example/x")
+    item = dialog.add(RequestOutcome((), "x.toml", SavedRequest("Echo", "GET", "/x"),
+                                     findings=[echoed]))
+    shown = " ".join([item.text(4), item.toolTip(4), dialog.heading.text()])
+    assert CANARY not in shown
+    assert "invalid secret [REDACTED" in item.text(4)
+    dialog.close()

@@ -25,7 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from desktop.core.redact.formats import gate_source
-from desktop.core.redact.known import KnownSecrets
+from desktop.core.redact.known_set import KnownSecrets
 from desktop.core.redact.names import TRIGGER_WORDS, fold
 from desktop.core.redact.rules import search_patterns
 from desktop.core.redact.views import re2_text, set_matcher

@@ -32,9 +32,7 @@ import base64
 import json
 import re
 import unicodedata
-import zlib
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, AnyStr
 from urllib.parse import quote, quote_plus
 
@@ -166,7 +164,7 @@ def _anchor_gate(anchors: tuple[str, ...]) -> Callable[[str], list[int]]:
     return set_matcher(gate)
 
 
-class _Segment:
+class Segment:
     """The needles of a few secret values, with a fast presence test and their matches."""
 
     def __init__(self, secrets: Mapping[str, str]) -> None:
@@ -261,7 +259,7 @@ class _Segment:
                     end += 1
                     pad += 1
             spans.append((start, end, kind))
-        return _merged(spans)
+        return merge_spans(spans)
 
     def spans_bytes(self, data: bytes) -> list[tuple[int, int, str]]:
         """Needles in opaque bytes (no widening: the bytes have no known structure)."""
@@ -271,7 +269,7 @@ class _Segment:
                 for match in self._regex_b.finditer(data)]
 
 
-def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def merge_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Sorted spans with overlapping ones merged (a widened match may cover the next)."""
     out: list[tuple[int, int, str]] = []
     for start, end, kind in sorted(spans):
@@ -282,8 +280,9 @@ def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _rebuild(text: str, spans: list[tuple[int, int, str]], marker: Callable[[str], str],
-             counted: Callable[..., None]) -> str:
+def replace_spans(text: AnyStr, spans: list[tuple[int, int, str]],
+             marker: Callable[[str], AnyStr], counted: Callable[..., None]) -> AnyStr:
+    """``text`` (str, or opaque bytes) with each span replaced by ``marker(kind)``."""
     if not spans:
         return text
     out = []
@@ -294,121 +293,8 @@ def _rebuild(text: str, spans: list[tuple[int, int, str]], marker: Callable[[str
         counted(kind)
         last = end
     out.append(text[last:])
-    return "".join(out)
+    return text[:0].join(out)
 
 
-SEGMENT_SPLIT = 8
-"""A segment ends after a value whose CRC-32 is divisible by this (8 values on average)."""
-SEGMENT_MAX = 32
-"""...or after this many values, whatever their hashes."""
-# The cache holds what the live redactors share (the session's, the log's, the journal's:
-# about 20 segments with their newest tokens): a segment costs about 100 KB per value.
-
-
-def _segments_of(items: list[tuple[str, str]]) -> list[tuple[tuple[str, str], ...]]:
-    """Content-defined chunks (as rsync cuts files): where a chunk ends depends on the values,
-    not on their positions, so adding a secret at the end or dropping the oldest token
-    changes one chunk and every other one is found in the cache as it was."""
-    chunks: list[tuple[str, str]] = []
-    out = []
-    for value, kind in items:
-        chunks.append((value, kind))
-        cut = zlib.crc32(value.encode("utf-8", "surrogatepass")) % SEGMENT_SPLIT == 0
-        if cut or len(chunks) >= SEGMENT_MAX:
-            out.append(tuple(chunks))
-            chunks = []
-    if chunks:
-        out.append(tuple(chunks))
-    return out
-
-
-@lru_cache(maxsize=24)
-def _segment(items: tuple[tuple[str, str], ...]) -> _Segment:
-    return _Segment(dict(items))
-
-
-class KnownSecrets:
-    """The needles of a set of secret values, with a fast presence test and replacement.
-
-    Built from segments of a few values each, cached by content: a redactor that learns
-    one more access token compiles one small segment, not every needle again (each new
-    token used to cost a rebuild that grew with the tokens before it, until RE2 refused
-    the set at about 400 tokens). Matches of all segments are merged before anything is
-    replaced, so a secret that contains another is still removed whole."""
-
-    def __init__(self, secrets: Mapping[str, str]) -> None:
-        """``secrets`` maps value → kind; values shorter than MIN_SECRET_LENGTH are ignored."""
-        self._secrets = dict(secrets)
-        useful = [(value, kind) for value, kind in self._secrets.items() if sources(value)]
-        self._segments = tuple(segment for segment in map(_segment, _segments_of(useful))
-                               if segment)
-
-    def __bool__(self) -> bool:
-        return bool(self._segments)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its secrets (bundle workers): the regexes are rebuilt on the other side."""
-        return (KnownSecrets, (self._secrets,))
-
-    @property
-    def anchors(self) -> tuple[str, ...]:
-        return tuple(anchor for segment in self._segments for anchor in segment.anchors)
-
-    @property
-    def max_length(self) -> int:
-        """Bytes a match may span, line breaks included (the overlap when scanning slices)."""
-        return max((segment.max_length for segment in self._segments), default=0)
-
-    def present(self, text: str) -> bool:
-        """Cheap test: False means no needle occurs in ``text``, in any form."""
-        return any(segment.present(text) for segment in self._segments)
-
-    def find(self, data: str | bytes) -> str | None:
-        """The kind of the first known secret found in ``data`` (in any form), or None."""
-        for segment in self._segments:
-            kind = segment.find(data)
-            if kind is not None:
-                return kind
-        return None
-
-    def replace(self, text: str, marker: Callable[[str], str],
-                counted: Callable[..., None]) -> str:
-        """Replace every needle (base64 ones widened to their run) with ``marker(kind)``,
-        then whatever the decoded view still finds (wrapped, escaped, entity-encoded)."""
-        live = [segment for segment in self._segments if segment.present(text)]
-        if not live:
-            return text
-        text = _rebuild(text, _merged([span for segment in live
-                                        for span in segment.spans(text)]), marker, counted)
-        if hides(text):
-            view = decode_view(text)
-            if view is not None:
-                spans = [(*view.span(start, end), kind) for segment in live
-                         for start, end, kind in segment.spans(view.text)]
-                text = _rebuild(text, _merged(spans), marker, counted)
-        return text
-
-    def replace_bytes(
-        self, data: bytes, marker: Callable[[str], bytes], counted: Callable[..., None]
-    ) -> bytes:
-        """Replace needles in opaque bytes (no widening: the bytes have no known structure)."""
-        if not self._segments:
-            return data
-        text = data.decode("utf-8", "surrogateescape")
-        spans = _merged([span for segment in self._segments if segment.present(text)
-                         for span in segment.spans_bytes(data)])
-        if not spans:
-            return data
-        out = []
-        last = 0
-        for start, end, kind in spans:
-            out.append(data[last:start])
-            out.append(marker(kind))
-            counted(kind)
-            last = end
-        out.append(data[last:])
-        return b"".join(out)
-
-
-__all__ = ["MIN_SECRET_LENGTH", "KnownSecrets", "View", "aligned_base64", "base64_forms",
+__all__ = ["MIN_SECRET_LENGTH", "View", "aligned_base64", "base64_forms",
            "sources", "text_forms"]

@@ -5,20 +5,16 @@ bundle someone else made does not. This scanner flags whatever the redactor's
 own rules would still remove (``desktop.core.redact.scan``: secret names and
 shapes, key formats, credential headers, secret-named fields and query
 parameters whose value is not a redaction marker) and reports where, with
-the value masked. It also checks a bundle's manifest: every listed file
-present, sizes and SHA-256 digests matching.
+the value masked. Reading a bundle (bounded, manifest checked) is
+``desktop.core.bundle_read.inspect_bounded``'s.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.bundle_model import BUNDLE_FORMAT, MANIFEST
 from desktop.core.redact.scan import scan_json_document, would_redact
 
 
@@ -59,10 +55,6 @@ class BundleInspection:
         return not self.suspicions and all(f.status == "ok" for f in self.files)
 
 
-class NotABundleError(Exception):
-    """The file is not a zip, or has no Switchboard manifest."""
-
-
 def mask(value: str) -> str:
     """``eyJhbGciOi...`` → ``eyJh… (243 chars)``: enough to recognise, not to reuse."""
     value = value.strip()
@@ -90,51 +82,6 @@ def scan_file(name: str, data: bytes) -> list[Suspicion]:
     found = scan_json(name, text) if name.endswith(".json") else scan_text(name, text)
     unique = {(s.line, s.kind, s.excerpt): s for s in found}
     return sorted(unique.values(), key=lambda s: (s.line, s.kind))
-
-
-def inspect_bundle(path: str | Path) -> BundleInspection:
-    """Check a bundle's manifest and re-scan every file; NotABundleError when it is none."""
-    path = Path(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise NotABundleError(f"{path} is not a zip file ({exc})") from exc
-    with archive:
-        names = [info.filename for info in archive.infolist() if not info.is_dir()]
-        if MANIFEST not in names:
-            raise NotABundleError(f"{path} has no {MANIFEST}: not a Switchboard bundle")
-        try:
-            manifest = json.loads(archive.read(MANIFEST))
-        except (ValueError, zipfile.BadZipFile) as exc:
-            raise NotABundleError(f"{path}: {MANIFEST} is not valid JSON ({exc})") from exc
-        if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
-            raise NotABundleError(f"{path}: {MANIFEST} is not a Switchboard bundle manifest")
-        result = BundleInspection(path=path, manifest=manifest)
-        listed = {entry.get("name"): entry for entry in manifest.get("files", [])
-                  if isinstance(entry, dict)}
-        for name in listed:
-            if name not in names:
-                expected = listed[name].get("size")
-                result.files.append(FileCheck(str(name), None, expected, "missing"))
-        for name in names:
-            try:
-                data = archive.read(name)
-            except (zipfile.BadZipFile, OSError):  # a corrupt member: a mismatch, not a crash
-                result.files.append(FileCheck(name, None, None, "mismatch"))
-                continue
-            if name != MANIFEST:
-                entry = listed.get(name)
-                if entry is None:
-                    status = "unlisted"
-                elif entry.get("size") == len(data) and \
-                        entry.get("sha256") == hashlib.sha256(data).hexdigest():
-                    status = "ok"
-                else:
-                    status = "mismatch"
-                expected = entry.get("size") if entry else None
-                result.files.append(FileCheck(name, len(data), expected, status))
-            result.suspicions += scan_file(name, data)
-    return result
 
 
 def _with_lines(name: str, text: str, found: list[tuple[int, str, str]]) -> list[Suspicion]:

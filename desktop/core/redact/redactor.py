@@ -30,7 +30,7 @@ from desktop.core.redact import hits as h
 from desktop.core.redact.exchanges import ExchangeParts
 from desktop.core.redact.formats import redact_formats
 from desktop.core.redact.hits import find_hits
-from desktop.core.redact.known import KnownSecrets
+from desktop.core.redact.known_set import KnownSecrets
 from desktop.core.redact.names import is_credential_header, secret_kind
 from desktop.core.redact.phones import mask_phones_in_text
 from desktop.core.redact.report import RedactionReport

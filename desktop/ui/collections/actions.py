@@ -25,6 +25,7 @@ from desktop.core.collections import (
 )
 from desktop.ui.models.collections_model import KIND_ROLE, PATH_ROLE, ROOT_ROLE
 from desktop.ui.widgets.accessible import describe_buttons
+from desktop.ui.widgets.actions import make_action
 
 if TYPE_CHECKING:
     from desktop.ui.collections.name_dialog import NameDialog
@@ -46,13 +47,7 @@ class CollectionActions(QObject):
         self.run_dialog: RunDialog | None = None
 
         def make(text: str, slot, tip: str, icon_text: str = "") -> QAction:
-            action = QAction(text, self)
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-            if icon_text:
-                action.setIconText(icon_text)
-            action.triggered.connect(lambda _checked=False: slot())
-            return action
+            return make_action(self, text, slot, tip, icon_text=icon_text)
 
         self.new_collection_action = make("New co&llection…", self.new_collection,
                                           "Create an empty collection", "New")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -39,6 +41,8 @@ from desktop.core.collections import (
     session_values,
 )
 from desktop.core.finding import Severity
+from desktop.core.redact import Redactor
+from desktop.core.window_text import display_url
 from desktop.ui.context import AppContext
 from desktop.ui.crash import spawn
 from desktop.ui.theme import colours
@@ -67,6 +71,9 @@ class RunDialog(QDialog):
         self.tree = collection.tree()
         self.total = len(self.tree.requests())
         self.run = CollectionRun(self.tree.meta.name)
+        self._redact: Callable[[str], str] = Redactor().redact_text
+        """The profile's redactor once the run starts: findings may quote what a server
+        echoed (a secret among it)."""
         self.task: asyncio.Task[None] | None = None
         self.state = "ready"
         """ready, running, done, stopped or failed."""
@@ -129,8 +136,10 @@ class RunDialog(QDialog):
             self._finish("done", f"{self.tree.meta.name} has no requests yet: save one from "
                          "the Composer with Ctrl+S.")
             return False
-        self.heading.setText(f"<b>{self.tree.meta.name}</b> · {session.provider.name} · "
-                             f"{profile.environment} · {profile.base_url}")
+        self._redact = session.redactor().redact_text
+        self.heading.setText(f"<b>{escape(self.tree.meta.name)}</b> · "
+                             f"{escape(session.provider.name)} · {escape(profile.environment)} · "
+                             f"{escape(display_url(profile.base_url))}")
         values = session_values(self.collection, session)
         history = self.ctx.workspace.history
         self.state = "running"
@@ -155,7 +164,8 @@ class RunDialog(QDialog):
             self._finish("stopped", f"Stopped after {len(self.run.outcomes)} of {self.total}; "
                          "what was sent is in the History.")
         else:  # the crash handler has the details
-            self._finish("failed", f"The run stopped on an unexpected error: {task.exception()}")
+            self._finish("failed", self._redact(
+                f"The run stopped on an unexpected error: {task.exception()}"))
 
     def add(self, outcome: RequestOutcome) -> QTreeWidgetItem:
         self.run.outcomes.append(outcome)
@@ -173,10 +183,11 @@ class RunDialog(QDialog):
         if outcome.missing:
             said += ("  " if said else "") + "unresolved: " + ", ".join(
                 "{{" + m + "}}" for m in outcome.missing)
-        item = QTreeWidgetItem([symbol(outcome), trail, status, took, said])
-        item.setToolTip(1, f"{outcome.request.method} {outcome.spec.url if outcome.spec else ''}")
-        item.setToolTip(4, "\n".join(f"{f.severity.value}: {f.title}" + (
-            f"\nNext: {f.next_action}" if f.next_action else "") for f in outcome.findings))
+        item = QTreeWidgetItem([symbol(outcome), trail, status, took, self._redact(said)])
+        url = display_url(outcome.spec.url) if outcome.spec else ""
+        item.setToolTip(1, f"{outcome.request.method} {url}")
+        item.setToolTip(4, self._redact("\n".join(f"{f.severity.value}: {f.title}" + (
+            f"\nNext: {f.next_action}" if f.next_action else "") for f in outcome.findings)))
         item.setData(0, Qt.ItemDataRole.UserRole, len(self.run.outcomes) - 1)
         self.results.addTopLevelItem(item)
         self.progress.setValue(len(self.run.outcomes))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.core.paths import config_dir
@@ -21,6 +21,7 @@ from desktop.core.secrets import KeychainStatus
 from desktop.ui.context import AppContext
 from desktop.ui.dialogs.modes import DialogMode
 from desktop.ui.widgets.accessible import describe_buttons
+from desktop.ui.widgets.actions import make_action
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not with the window
     from desktop.ui.dialogs.choose_profiles import ChooseProfilesDialog
@@ -48,14 +49,8 @@ class ProfileActions(QObject):
         self.export_dialog: ChooseProfilesDialog | None = None
 
         def make(text: str, slot, key: str | None, tip: str, icon_text: str) -> QAction:
-            action = QAction(text, self)
-            action.setIconText(icon_text)
-            if key:
-                action.setShortcuts([QKeySequence(k) for k in SHORTCUTS[key]])
-            action.setStatusTip(tip)
-            action.setToolTip(f"{tip} ({SHORTCUTS[key][0]})" if key else tip)
-            action.triggered.connect(lambda _checked=False: slot())
-            return action
+            return make_action(self, text, slot, tip, icon_text=icon_text,
+                               keys=SHORTCUTS[key] if key else ())
 
         self.new_action = make("&New profile…", self.new_profile, "new",
                                "Create a credential profile", "New")
