@@ -74,6 +74,24 @@ def temp_prefix(target: Path) -> str:
     return f".{target.name}.{os.getpid()}."
 
 
+def atomic_write_text(path: Path, text: str, *, newline: str | None = None) -> None:
+    """Write through a temp file in the same folder, then rename over: all or nothing.
+    ``newline="\\n"`` keeps line ends the same on every platform (files meant for git)."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True

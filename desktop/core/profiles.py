@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-import tempfile
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from desktop.core.observable import Event
-from desktop.core.paths import clean_orphans, temp_prefix
+from desktop.core.paths import atomic_write_text, clean_orphans
 from desktop.core.profile_fields import (
     check_text,
     read_entries,
@@ -108,21 +106,6 @@ def _webhook_from_json(data: object, repairs: list[str] | None = None) -> Webhoo
     """Each known field checked for its type and range: a hand-edited file must not start a
     bad receiver (a port of 99999 would only fail when the receiver starts)."""
     return WebhookSettings(**webhook_values(data, asdict(WebhookSettings()), repairs))
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write through a temp file in the same folder and rename: all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class ProfileError(ValueError):

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QMenu,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -39,6 +38,7 @@ from desktop.core.profiles import Profile
 from desktop.ui.context import AppContext
 from desktop.ui.style import SIDEBAR_MIN_WIDTH, borderless, sidebar_heading
 from desktop.ui.theme import bind, qcolor
+from desktop.ui.widgets.actions import text_tool_button
 from desktop.ui.widgets.flow import FlowLayout
 
 PROFILE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -219,13 +219,7 @@ class ProfileSidebar(QWidget):
         row = FlowLayout(self.toolbar, spacing=2)
         for action in buttons:
             self.toolbar.addAction(action)
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setAutoRaise(True)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            button.setAccessibleDescription(action.statusTip())
-            row.add(button)
+            row.add(text_tool_button(action))
         self._layout.insertWidget(1, self.toolbar)
         self._menu_groups = menu_groups
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core import profiles as profiles_module
+from desktop.core import paths as paths_module
 from desktop.core.profiles import Profile, ProfileError, ProfileStore, WebhookSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temp_file(store, monkeyp
     def disk_full(_fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(profiles_module.os, "fsync", disk_full)
+    monkeypatch.setattr(paths_module.os, "fsync", disk_full)  # the one atomic writer
     with pytest.raises(OSError, match="No space"):
         store.add(make_profile("Second"))
     assert store.path.read_bytes() == before

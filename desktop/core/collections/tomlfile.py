@@ -11,16 +11,14 @@ block so a body reads, and diffs, line by line.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
-import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.core.paths import clean_orphans, temp_prefix
+from desktop.core.paths import atomic_write_text, clean_orphans
 
 Scalar = str | int | bool
 Table = Mapping[str, Any]
@@ -142,19 +140,10 @@ def load(path: Path, limit: int) -> dict[str, Any]:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write through a temp file in the same folder, then rename over: all or nothing."""
+    """All or nothing, with ``\\n`` line ends on every platform (the files go into git)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     clean_orphans(path.parent, only=path.name)  # an earlier write of this file, killed
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, text, newline="\n")
 
 
 def rows(items: Sequence[Mapping[str, Scalar | None]]) -> list[dict[str, Scalar]]:

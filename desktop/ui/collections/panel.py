@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.ui.context import AppContext
 from desktop.ui.models.collections_model import KIND_ROLE, CollectionsModel, Key, key_of
 from desktop.ui.style import borderless, sidebar_heading
+from desktop.ui.widgets.actions import text_tool_button
 from desktop.ui.widgets.flow import FlowLayout
 
 _ALT = Qt.KeyboardModifier.AltModifier
@@ -100,13 +100,7 @@ class CollectionsPanel(QWidget):
         self.toolbar.setObjectName("collectionsToolbar")
         row = FlowLayout(self.toolbar, spacing=2)
         for action in self.actions.buttons:
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setAutoRaise(True)
-            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            button.setAccessibleDescription(action.statusTip())
-            row.add(button)
+            row.add(text_tool_button(action))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(sidebar_heading("Collections"))
