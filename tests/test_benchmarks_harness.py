@@ -56,6 +56,8 @@ def test_the_soak_drives_the_window_and_reports_every_figure(tmp_path: Path) -> 
     assert "checklist runs" in notes
     assert "webhooks received" in notes
     assert "0 webhooks received" not in notes
+    assert " 0 bundles" not in notes  # exported through the window's preview and Save
+    assert "activity errors" not in notes
 
 
 def test_the_readme_tables_are_generated_from_the_results(tmp_path: Path) -> None:

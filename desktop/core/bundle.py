@@ -42,6 +42,7 @@ from desktop.core.bundle_model import (
 )
 from desktop.core.bundle_plan import TIME_SLICE, mask_last4, plan_steps
 from desktop.core.bundle_zip import COMPRESS_LEVEL, write_steps
+from desktop.core.memory import release_free_memory
 from desktop.core.redact import Redactor
 
 if TYPE_CHECKING:
@@ -92,7 +93,11 @@ async def plan_bundle_async(
                                        progress, 1.0)
     steps = plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk,
                         entries)
-    return await _drive(steps, progress, 0.0, 1.0)
+    try:
+        return await _drive(steps, progress, 0.0, 1.0)
+    finally:
+        del entries, steps
+        release_free_memory()  # what rendering used and dropped: see desktop.core.memory
 
 
 async def write_bundle_async(plan: BundlePlan, path: str | os.PathLike[str],
@@ -121,7 +126,11 @@ async def build_bundle_async(
                                        progress, 0.7)
     steps = plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk,
                         entries)
-    plan = await _drive(steps, progress, 0.0, 0.7)
+    try:
+        plan = await _drive(steps, progress, 0.0, 0.7)
+    finally:
+        del entries, steps
+        release_free_memory()  # what rendering used and dropped: see desktop.core.memory
     await _drive(write_steps(plan, Path(path)), progress, 0.7, 1.0)
     return plan
 

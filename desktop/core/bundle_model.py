@@ -7,7 +7,7 @@ API in ``desktop.core.bundle``, which re-exports the public names.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -33,6 +33,34 @@ _MARKERS = re.compile(
     r"|(?P<client_id>\*{4}[0-9A-Za-z_-]{0,4})(?![0-9A-Za-z_-])"
 )
 
+
+
+_ANCHORS = ("REDACTED", "**")
+"""Every marker holds one of these, and none spans a line."""
+
+
+def _marked_lines(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line that holds an anchor, in order.
+
+    ``_MARKERS`` tries a phone mask at every digit and space, so walking a whole indented
+    3.5 MB HAR took 330 ms of the preview's time on the UI thread; ``str.find`` skips to
+    the few lines that can hold a marker, and the regex runs on those alone.
+    """
+    following = {anchor: text.find(anchor) for anchor in _ANCHORS}
+    position = 0
+    while True:
+        for anchor, at in following.items():
+            if 0 <= at < position:
+                following[anchor] = text.find(anchor, position)
+        found = [at for at in following.values() if at >= 0]
+        if not found:
+            return
+        first = min(found)
+        start = text.rfind("\n", 0, first) + 1
+        end = text.find("\n", first)
+        end = len(text) if end < 0 else end
+        yield start, end
+        position = end + 1
 
 
 class SecretLeakError(Exception):
@@ -95,13 +123,15 @@ class PlannedFile:
 
     def markers(self) -> list[Marker]:
         """Where redaction markers (``[REDACTED:kind]``) and masks (``+1******0123``) are."""
-        if self.text is None:
+        text = self.text
+        if text is None:
             return []
         out = []
-        for match in _MARKERS.finditer(self.text):
-            kind = match.group(1) or match.group(2) or ("phone" if match.group("phone")
-                                                          else "client_id")
-            out.append(Marker(match.start(), match.end(), kind))
+        for start, end in _marked_lines(text):
+            for match in _MARKERS.finditer(text, start, end):
+                kind = match.group(1) or match.group(2) or ("phone" if match.group("phone")
+                                                              else "client_id")
+                out.append(Marker(match.start(), match.end(), kind))
         return out
 
 

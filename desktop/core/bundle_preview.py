@@ -11,9 +11,9 @@ asterisks as emphasis. Nothing here changes what is written.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 
+from desktop.core import jsondump
 from desktop.core.bundle_model import Marker, PlannedFile
 
 
@@ -38,17 +38,16 @@ def preview_text(planned: PlannedFile, *, indent_json: bool = True) -> PreviewTe
         return PreviewText(markdown_source(text, planned.markers()), planned.markers(),
                            "markdown", "Shown as formatted Markdown; the file holds the text.")
     if indent_json and planned.name.endswith(".json"):
-        try:
-            value = json.loads(text)
-        except (ValueError, RecursionError):
-            value = None
-        if value is not None:
-            pretty = json.dumps(value, indent=2, ensure_ascii=False)
-            if pretty != text.rstrip("\n"):
-                shown = replace(planned, data=pretty.encode("utf-8"))
-                return PreviewText(pretty, shown.markers(), "json",
-                                   "Shown indented; the file holds the same JSON, compact.")
+        if text.startswith(("{\n", "[\n")):  # indented already (every file but the HAR)
             return PreviewText(text, planned.markers(), "json")
+        parsed, value = jsondump.parse(text)
+        if parsed:
+            data = jsondump.indented(value)
+            if data.decode("utf-8") == text.rstrip("\n"):  # "[]", "1": nothing to indent
+                return PreviewText(text, planned.markers(), "json")
+            shown = replace(planned, data=data)
+            return PreviewText(data.decode("utf-8"), shown.markers(), "json",
+                               "Shown indented; the file holds the same JSON, compact.")
     return PreviewText(text, planned.markers(), "text")
 
 

@@ -335,8 +335,7 @@ class MainWindow(QMainWindow):
     def export_bundle(self) -> QWidget | None:
         from desktop.ui.bundle.action import export_bundle
 
-        self.bundle_dialog = export_bundle(self, self.ctx)
-        return self.bundle_dialog
+        return export_bundle(self, self.ctx)  # the preview deletes itself when closed
 
     def _toggle_sidebar(self, checked: bool) -> None:
         self.sidebar.setVisible(checked)

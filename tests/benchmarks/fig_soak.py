@@ -9,7 +9,8 @@ user has it) for ``SOAK_SECONDS`` (600 s; 24 s with ``--quick``):
 - a steady stream of signed webhooks, about 50 a second in lifecycles of three
   (``load_webhooks.py --lifecycle``, its own process);
 - the History filter changed every 10 s, the pages switched every 3 s;
-- a diagnostic bundle exported every 60 s, the first after 30 s (so that every
+- a diagnostic bundle exported every 60 s through the window's own Export
+  (preview, Save, the preview closes), the first after 30 s (so that every
   activity has run once before the app counts as warm: the first bundle draws
   the chart off screen and loads the bundle writer, a one-time 20 MiB that is
   not growth).
@@ -19,7 +20,9 @@ widgets, the window's widgets and QTimers), open file descriptors and
 threads; a 5 ms precise timer measures event-loop lag for the whole run.
 After the first minute (a quarter of a quick run) the app is warm: the
 budget compares the end with that moment. Once, at that moment and at the
-end, it counts live objects by type (``gc``) to name what grew.
+end, it counts live objects by type (``gc``) to name what grew; with
+``SOAK_TRACEMALLOC=1`` it also names the source lines whose allocations grew
+(tracemalloc from the warm mark).
 """
 
 from __future__ import annotations
@@ -123,6 +126,36 @@ def _types(window: Any) -> Counter[str]:
     return counts
 
 
+class HeapGrowth:
+    """``SOAK_TRACEMALLOC=1``: tracemalloc from the warm mark, and the source lines whose
+    allocations grew most by the end. Off by default: tracing slows every allocation and
+    its own bookkeeping adds to the RSS the budget is about."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self._warm: Any = None
+
+    def warm(self) -> None:
+        if self.enabled:
+            import tracemalloc
+
+            tracemalloc.start(1)
+            self._warm = tracemalloc.take_snapshot()
+
+    def growers(self, top: int = 8) -> list[str]:
+        if self._warm is None:
+            return []
+        import tracemalloc
+
+        end = tracemalloc.take_snapshot()
+        tracemalloc.stop()
+        ours = (tracemalloc.Filter(False, tracemalloc.__file__),)
+        diff = end.filter_traces(ours).compare_to(self._warm.filter_traces(ours), "lineno")
+        return [f"{stat.traceback[0].filename.rsplit('/', 2)[-1]}:{stat.traceback[0].lineno} "
+                f"{stat.size_diff / (1 << 20):+.1f} MiB" for stat in diff[:top]
+                if stat.size_diff > 0]
+
+
 async def _every(seconds: float, until: float, action, activity: Activity) -> None:
     """Call ``action`` every ``seconds`` until ``until`` (perf_counter); count its errors."""
     while time.perf_counter() < until:
@@ -133,6 +166,16 @@ async def _every(seconds: float, until: float, action, activity: Activity) -> No
         except Exception as exc:  # the soak reports failures, it does not stop on them
             activity.errors.append(f"{type(exc).__name__}: {exc}")
         await asyncio.sleep(seconds)
+
+
+async def _until(predicate, what: str) -> None:
+    """Wait (at most two minutes) for ``predicate()``; the soak records a timeout as an error."""
+    try:
+        async with asyncio.timeout(120):
+            while not predicate():  # noqa: ASYNC110 - an arbitrary predicate, not an event
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        raise TimeoutError(f"{what}: not within 120 s") from None
 
 
 async def _poster(url: str, seconds: float, secret: str) -> subprocess.Popen[str]:
@@ -151,10 +194,8 @@ async def _poster(url: str, seconds: float, secret: str) -> subprocess.Popen[str
 
 
 async def _soak(seconds: float) -> dict[str, Any]:
-    from desktop.core.bundle import build_bundle_async
     from desktop.core.client.spec import RequestSpec
     from desktop.core.workspace import Workspace
-    from desktop.ui.bundle.gather import gather
     from desktop.ui.context import AppContext
     from desktop.ui.mainwindow import MainWindow
     from desktop.ui.services import Services
@@ -185,6 +226,7 @@ async def _soak(seconds: float) -> dict[str, Any]:
     samples: list[Sample] = []
     warm_at = 60.0 if seconds >= FULL_SECONDS else seconds / 4
     types: dict[str, Counter[str]] = {}
+    heap = HeapGrowth(enabled=os.environ.get("SOAK_TRACEMALLOC") == "1")
     started = time.perf_counter()
     until = started + seconds
     probe = LagProbe()
@@ -224,8 +266,14 @@ async def _soak(seconds: float) -> dict[str, Any]:
         activity.page_switches += 1
 
     async def export_bundle() -> None:
+        """As a user does it: File › Export, wait for the preview, Save, the preview closes."""
         target = folder / f"bundle-{activity.bundles}.zip"
-        await build_bundle_async(gather(workspace, session), session.redactor(), target, None)
+        dialog = window.export_bundle()
+        if dialog is None:
+            raise RuntimeError("Export diagnostic bundle: nothing to export")
+        await _until(lambda: dialog.plan is not None, "the bundle preview")
+        dialog.save_to(target)
+        await _until(lambda: dialog.saved_to is not None, "the bundle saved")
         target.unlink(missing_ok=True)
         activity.bundles += 1
 
@@ -233,6 +281,7 @@ async def _soak(seconds: float) -> dict[str, Any]:
         samples.append(_sample(started, window))
         if "warm" not in types and samples[-1].at >= warm_at:
             types["warm"] = _types(window)
+            heap.warm()
 
     schedule = ((SAMPLE_EVERY, sample, "always"), (5.0, run_checklist, "checklist"),
                 (2.0, compose, "compose"), (10.0, filter_history, "filter"),
@@ -247,6 +296,7 @@ async def _soak(seconds: float) -> dict[str, Any]:
     lags = probe.stop()
     samples.append(_sample(started, window))
     types["end"] = _types(window)
+    growers = heap.growers()
     out = ""
     if poster is not None:
         out, _ = await asyncio.get_running_loop().run_in_executor(None, poster.communicate)
@@ -255,7 +305,8 @@ async def _soak(seconds: float) -> dict[str, Any]:
     window.close()
     await services.stop()
     return {"samples": samples, "lags": lags, "activity": activity, "warm_at": warm_at,
-            "types": types, "webhooks": out.strip().splitlines()[-1] if out else "",
+            "types": types, "growers": growers,
+            "webhooks": out.strip().splitlines()[-1] if out else "",
             "received": received, "history": history_rows}
 
 
@@ -302,6 +353,9 @@ def measure(runs: int, quick: bool) -> list[Figure]:
         "Qt objects that grew: "
         + (", ".join(f"{name} +{count:,}" for name, count in qt_grew) or "none"),
     ]
+    if result["growers"]:
+        notes.append("tracemalloc, top growers warm to end (SOAK_TRACEMALLOC=1; the RSS "
+                     "figures include tracing's own cost): " + ", ".join(result["growers"]))
     if activity.errors:
         notes.append(f"{len(activity.errors)} activity errors, first: {activity.errors[0]}")
     details = {"samples": [vars(s) if hasattr(s, "__dict__") else {

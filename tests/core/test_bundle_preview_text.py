@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from desktop.core.bundle_model import PlannedFile
 from desktop.core.bundle_preview import markdown_source, marker_texts, preview_text
 
@@ -58,3 +61,15 @@ def test_markdown_keeps_masks_and_markers_literal() -> None:
     assert r"+1\*\*\*\*\*\*0123" in shown.text
     assert r"\[REDACTED:access\_token\]" in shown.text
     assert markdown_source("no markers", []) == "no markers"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["[REDACTED:token]", "%5BREDACTED:api_key%5D", "+1******0123",
+                                 "****d4e5", "**", "REDACTED", "\n", "  ", "(", "+", "7",
+                                 "0123", "-", "*", "a", "\u00e9", ")"]), max_size=40))
+def test_markers_found_line_by_line_are_those_of_the_whole_text(parts: list[str]) -> None:
+    from desktop.core.bundle_model import _MARKERS
+
+    file = planned("har.json", "".join(parts))
+    everywhere = [(m.start(), m.end()) for m in _MARKERS.finditer(file.text)]
+    assert [(m.start, m.end) for m in file.markers()] == everywhere

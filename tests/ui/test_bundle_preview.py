@@ -92,3 +92,67 @@ def test_export_with_nothing_recorded_says_what_to_do(main_window, monkeypatch) 
                         lambda parent, title, text: shown.append(text))
     assert main_window.export_bundle() is None
     assert "run the checklist" in shown[0]
+
+
+def test_a_closed_preview_is_deleted_and_lets_its_rendered_bundle_go(checked_window,
+                                                                     qt_loop) -> None:
+    """Each export opens a new preview; a closed one stayed a hidden child of the window,
+    holding its rendered bundle, for the rest of the session."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from desktop.ui.bundle.preview import BundlePreview
+
+    for _ in range(3):
+        dialog = open_preview(checked_window, qt_loop)
+        dialog.reject()
+        assert dialog.plan is None
+        assert dialog.content is None
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert checked_window.findChildren(BundlePreview) == []
+
+
+def test_closing_the_preview_before_its_plan_is_ready_stops_planning(
+        checked_window, qt_loop, caplog, monkeypatch) -> None:
+    import asyncio
+
+    from desktop.core import bundle as bundle_core
+    from desktop.ui.bundle.preview import BundlePreview
+
+    async def never_ready(*_args, **_kwargs):
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(bundle_core, "plan_bundle_async", never_ready)
+    dialog = checked_window.export_bundle()
+    assert dialog is not None
+    qt_loop.until(lambda: dialog._task is not None, message="planning started")
+    task = dialog._task
+    dialog.reject()
+    qt_loop.until(task.done, message="planning stopped")
+    assert task.cancelled()
+    dialog = checked_window.export_bundle()  # and one closed before planning has started
+    dialog.reject()
+    qt_loop.run(asyncio.sleep(0.3))
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert checked_window.findChildren(BundlePreview) == []
+
+
+def test_a_new_plan_renders_the_shown_file_once(checked_window, qt_loop, monkeypatch) -> None:
+    """Formatting a large file for the preview blocks the window for a few hundred ms: the
+    first plan (nothing selected yet) and a re-plan (a file selected) each do it once."""
+    from PySide6.QtCore import Qt
+
+    from desktop.ui.bundle import preview as preview_module
+
+    rendered: list[str] = []
+    real = preview_module.preview_text
+    monkeypatch.setattr(preview_module, "preview_text",
+                        lambda planned, **kw: rendered.append(planned.name) or real(planned, **kw))
+    dialog = open_preview(checked_window, qt_loop)
+    assert rendered == ["har.json"]
+    item = next(dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())
+                if dialog.tree.topLevelItem(i).text(0) == "webhooks.json")
+    before = dialog.plan
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    qt_loop.until(lambda: dialog.plan is not before, message="re-plan")
+    assert rendered == ["har.json", "har.json"]
+    dialog.reject()

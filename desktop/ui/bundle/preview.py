@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from desktop.core import bundle as bundle_core
 from desktop.core.bundle import BundleContent, BundlePlan, SecretLeakError
 from desktop.core.bundle_preview import marker_texts, preview_text
+from desktop.core.memory import release_free_memory
 from desktop.core.redact import Redactor
 from desktop.ui.theme import colours
 from desktop.ui.widgets.accessible import describe_buttons
@@ -72,7 +73,7 @@ class BundlePreview(QDialog):
         self.setObjectName("bundlePreview")
         self.setWindowTitle("Export diagnostic bundle — preview")
         self.resize(1100, 720)
-        self.content = content
+        self.content: BundleContent | None = content
         self._redactor_factory = redactor_factory
         self._default_name = default_name
         self.plan: BundlePlan | None = None
@@ -84,6 +85,10 @@ class BundlePreview(QDialog):
         self._replan_timer.setSingleShot(True)
         self._replan_timer.setInterval(250)
         self._replan_timer.timeout.connect(self.replan)
+        # Each export opens a new preview: a closed one must not stay behind holding its
+        # rendered bundle (megabytes) as a hidden child of the window.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.finished.connect(self._release)
         self._build()
 
     # -- layout ---------------------------------------------------------------------------
@@ -169,12 +174,21 @@ class BundlePreview(QDialog):
         layout.addLayout(row)
         QShortcut(QKeySequence.StandardKey.Save, self, self.choose_and_save)
 
+    def _release(self) -> None:
+        """Closed (saved or cancelled): stop planning and let the rendered bundle go now."""
+        self._replan_timer.stop()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self.plan = None
+        self.content = None
+        release_free_memory()
+
     # -- planning ---------------------------------------------------------------------------------
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.plan is None and self._task is None:
-            QTimer.singleShot(0, self.replan)
+            QTimer.singleShot(0, self, self.replan)  # not after the dialog is gone
 
     def replan(self) -> None:
         from desktop.ui.crash import spawn
@@ -189,10 +203,13 @@ class BundlePreview(QDialog):
         self.progress.setFormat(f"{label} — {fraction:.0%}")
 
     async def _plan(self) -> None:
+        content = self.content
+        if content is None:  # closed before this plan started
+            return
         redactor = self._redactor_factory(self.keep_phones.isChecked())
         try:
             plan = await bundle_core.plan_bundle_async(
-                self.content, redactor, self._set_progress,
+                content, redactor, self._set_progress,
                 exclude_exchange_ids=self._excluded_exchanges,
                 exclude_files=self._excluded_files)
         except SecretLeakError as exc:
@@ -231,11 +248,12 @@ class BundlePreview(QDialog):
                 self.tree.setCurrentItem(item)
         self.tree.blockSignals(False)
         if self.tree.currentItem() is None and self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
-        self._show_current()
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))  # shown by currentItemChanged
+        else:
+            self._show_current()  # once: a large file's preview takes a few hundred ms
 
     def _add_exchanges(self, parent: QTreeWidgetItem) -> None:
-        for exchange in self.content.exchanges[:2000]:
+        for exchange in (self.content.exchanges if self.content else [])[:2000]:
             child = QTreeWidgetItem([exchange.summary, ""])
             child.setData(0, EXCHANGE_ROLE, exchange.id)
             child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)

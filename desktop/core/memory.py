@@ -1,0 +1,51 @@
+"""Hand the C allocator's free pages back to the system after a large, short-lived peak.
+
+glibc's malloc keeps memory that was freed inside its heap for reuse rather
+than returning it, and the dynamic mmap threshold moves large buffers into
+that heap after the first few are freed. A bundle export renders megabytes
+of JSON and drops them a second later; without this, the window's resident
+memory stepped up at each export and stayed there (tests/benchmarks, soak).
+``malloc_trim(0)`` releases every free page of every arena: a few
+milliseconds, and only called after such a peak, never on a hot path.
+
+Elsewhere (macOS, Windows, musl) there is no such call and this does nothing:
+their allocators return large free blocks on their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        function = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc; not musl
+    except OSError:
+        return None
+    if function is None:
+        return None
+    function.argtypes = [ctypes.c_size_t]
+    function.restype = ctypes.c_int
+    return function
+
+
+def release_free_memory() -> bool:
+    """Return the allocator's free pages to the system; True if anything was released."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    try:
+        return bool(trim(0))
+    except OSError:  # a libc that exports the name but fails the call
+        log.debug("malloc_trim failed", exc_info=True)
+        return False

@@ -1,0 +1,43 @@
+"""Indented JSON through orjson, with json for what orjson refuses: the same value back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.core import jsondump
+
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),  # lone surrogates included: orjson refuses them, json escapes them
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values)
+def test_indented_json_reads_back_as_the_same_value(value: Any) -> None:
+    data = jsondump.indented(value)
+    assert json.loads(data) == value
+    assert jsondump.parse(data.decode("utf-8")) == (True, value)
+
+
+def test_the_layout_is_json_dumps_indent_2() -> None:
+    value = {"headers": [["Host", "h"], ["X", "é"]], "empty": {}, "none": [], "n": 1}
+    assert jsondump.indented(value) == json.dumps(value, indent=2, ensure_ascii=False).encode()
+
+
+def test_what_orjson_refuses_goes_through_json() -> None:
+    value = {"body": "half a pair \ud800", "big": 2**70}
+    assert json.loads(jsondump.indented(value)) == value
+    assert jsondump.indented({1: "x"}) == b'{\n  "1": "x"\n}'
+
+
+def test_parse_says_when_text_is_not_json() -> None:
+    assert jsondump.parse("not json") == (False, None)
+    assert jsondump.parse('{"a": NaN}')[0] is True  # json reads it; the preview shows it
