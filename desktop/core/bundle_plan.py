@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import time
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
@@ -153,7 +152,7 @@ def _ready(data: bytes) -> Steps:
 
 
 def _json_bytes(obj: Any) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n").encode("utf-8")
+    return jsondump.indented(obj) + b"\n"
 
 
 def _json_array_steps(items: Iterable[Any], work: Redactor, name: str) -> Steps:

@@ -42,7 +42,10 @@ def preview_text(planned: PlannedFile, *, indent_json: bool = True) -> PreviewTe
             return PreviewText(text, planned.markers(), "json")
         parsed, value = jsondump.parse(text)
         if parsed:
-            data = jsondump.indented(value)
+            try:
+                data = jsondump.indented(value)
+            except jsondump.TooDeepError:  # too deep to indent: shown as written
+                return PreviewText(text, planned.markers(), "json")
             if data.decode("utf-8") == text.rstrip("\n"):  # "[]", "1": nothing to indent
                 return PreviewText(text, planned.markers(), "json")
             shown = replace(planned, data=data)

@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import orjson
-
 from desktop import APP_NAME
+from desktop.core import jsondump
 from desktop.core.exchange import Exchange, Timings, header_value
 from desktop.core.redact import Redactor
 from desktop.core.redact.exchanges import ExchangeParts
@@ -265,17 +264,6 @@ def har_json_parts(creator_version: str, comment: str | None = None) -> tuple[by
 
 def dump_entry(entry: dict[str, Any]) -> bytes:
     """One entry as a single line of compact UTF-8 JSON (so ``bundle inspect`` lines name
-    entries).
-
-    orjson encodes a typical entry five times faster than the standard library, and a
-    10,000-Exchange bundle feels it (tests/benchmarks, bundle export). What orjson refuses
-    (a lone surrogate in a body decoded with ``surrogateescape``, say) goes through the
-    standard encoder instead, as ASCII with ``\\u`` escapes: the same JSON value either way.
-    """
-    try:
-        return orjson.dumps(entry)
-    except orjson.JSONEncodeError:
-        return _ENTRY_ENCODER.encode(entry).encode("ascii")
-
-
-_ENTRY_ENCODER = json.JSONEncoder(separators=(",", ":"))
+    entries), by orjson: five times faster on a typical entry, which a 10,000-Exchange
+    bundle feels (tests/benchmarks, bundle export). See ``desktop.core.jsondump``."""
+    return jsondump.compact(entry)

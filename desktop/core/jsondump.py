@@ -1,15 +1,16 @@
-"""Indented JSON for people to read (bundle files, the bundle preview), written in C.
+"""JSON written by orjson, with json for what orjson refuses: every bundle file and the preview.
 
-json's indenting encoder is pure Python: it builds the text from a list of
-small strings, hundreds of thousands for a full webhook store or a large HAR,
-and those short-lived objects scatter Python's memory arenas among the
-long-lived ones; the soak benchmark saw the window's RSS step up at each
-bundle export, and the preview took 140 ms to indent a 2.4 MB HAR. orjson
-writes the same JSON value; what it refuses (a lone surrogate, an integer
-wider than 64 bits, a non-string key) goes through json instead, as ASCII
-with ``\\u`` escapes: the same value either way (``har.dump_entry`` does the
-same for compact entries). Non-finite floats, which JSON has no word for,
-are written as ``null``.
+json's encoders are slow where it matters here: the compact one builds an
+encoder per call, and the indenting one is pure Python, building its text
+from a list of small strings, hundreds of thousands for a full webhook store
+or a large HAR. Those short-lived objects scattered Python's memory arenas
+among the long-lived ones (the soak benchmark's RSS stepped up at each bundle
+export) and took the preview 140 ms to indent a 2.4 MB HAR. orjson writes the
+same JSON value in C. What it refuses (a lone surrogate from a body decoded
+with ``surrogateescape``, an integer wider than 64 bits, a non-string key, a
+value nested deeper than its 255 levels) goes through json instead, as ASCII
+with ``\\u`` escapes: the same value either way. Non-finite floats, which JSON
+has no word for, are written as ``null``.
 """
 
 from __future__ import annotations
@@ -19,17 +20,38 @@ from typing import Any
 
 import orjson
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), default=str)
+
+
+class TooDeepError(ValueError):
+    """The value is nested deeper than either encoder can write."""
+
+
+def compact(value: Any) -> bytes:
+    """``value`` as one line of UTF-8 JSON, no spaces."""
+    try:
+        return orjson.dumps(value, default=str)
+    except (orjson.JSONEncodeError, TypeError):
+        return _fallback(_COMPACT.encode, value)
+
 
 def indented(value: Any) -> bytes:
     """``value`` as UTF-8 JSON indented by two spaces (``json.dumps(indent=2)``'s layout)."""
     try:
         return orjson.dumps(value, default=str, option=orjson.OPT_INDENT_2)
     except (orjson.JSONEncodeError, TypeError):
-        return json.dumps(value, indent=2, default=str).encode("ascii")
+        return _fallback(lambda v: json.dumps(v, indent=2, default=str), value)
+
+
+def _fallback(encode: Any, value: Any) -> bytes:
+    try:
+        return encode(value).encode("ascii")
+    except RecursionError:
+        raise TooDeepError("nested too deeply to write as JSON") from None
 
 
 def parse(text: str) -> tuple[bool, Any]:
-    """``(True, value)`` for JSON text, ``(False, None)`` for anything else."""
+    """``(True, value)`` for JSON text, ``(False, None)`` for anything else (too deep too)."""
     try:
         return True, orjson.loads(text)
     except orjson.JSONDecodeError:

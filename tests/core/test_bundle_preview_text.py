@@ -73,3 +73,16 @@ def test_markers_found_line_by_line_are_those_of_the_whole_text(parts: list[str]
     file = planned("har.json", "".join(parts))
     everywhere = [(m.start(), m.end()) for m in _MARKERS.finditer(file.text)]
     assert [(m.start, m.end) for m in file.markers()] == everywhere
+
+
+def test_json_nested_deeper_than_the_encoders_go_is_shown_as_written() -> None:
+    """orjson reads 1,000 levels but writes only 255, and json gives up at Python's
+    recursion limit: the preview shows the file's own text, without a traceback."""
+    for depth in (300, 1000, 5000):
+        text = "[" * depth + "]" * depth
+        shown = preview_text(planned("deep.json", text))
+        assert shown is not None
+        if depth == 300:  # deeper than orjson writes: json indents it
+            assert json.loads(shown.text) == json.loads(text)
+        else:
+            assert shown.text == text

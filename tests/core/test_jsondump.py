@@ -41,3 +41,22 @@ def test_what_orjson_refuses_goes_through_json() -> None:
 def test_parse_says_when_text_is_not_json() -> None:
     assert jsondump.parse("not json") == (False, None)
     assert jsondump.parse('{"a": NaN}')[0] is True  # json reads it; the preview shows it
+
+
+def test_compact_is_one_line_and_falls_back_the_same_way() -> None:
+    assert jsondump.compact({"a": [1, "é"]}) == '{"a":[1,"é"]}'.encode()
+    value = {"body": "half a pair \ud800", "big": 2**70}
+    assert b"\n" not in jsondump.compact(value)
+    assert json.loads(jsondump.compact(value)) == value
+
+
+def test_a_value_too_deep_for_either_encoder_is_a_clear_error_not_a_recursion_error() -> None:
+    deep: Any = []
+    for _ in range(5000):
+        deep = [deep]
+    import pytest
+
+    with pytest.raises(jsondump.TooDeepError):
+        jsondump.indented(deep)
+    with pytest.raises(jsondump.TooDeepError):
+        jsondump.compact(deep)
