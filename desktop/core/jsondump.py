@@ -16,6 +16,7 @@ has no word for, are written as ``null``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -50,12 +51,19 @@ def _fallback(encode: Any, value: Any) -> bytes:
         raise TooDeepError("nested too deeply to write as JSON") from None
 
 
+_WIDE_INTEGER = re.compile(r"\d{19}")
+"""Nineteen digits or more may not fit 64 bits, and orjson reads such an integer as a float
+(an ID of 2**64 would be shown rounded); json reads it exactly. A run in a string only
+costs the slower parse."""
+
+
 def parse(text: str) -> tuple[bool, Any]:
     """``(True, value)`` for JSON text, ``(False, None)`` for anything else (too deep too)."""
-    try:
-        return True, orjson.loads(text)
-    except orjson.JSONDecodeError:
-        pass
+    if _WIDE_INTEGER.search(text) is None:
+        try:
+            return True, orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
     try:  # what orjson refuses but json reads: a lone surrogate escape, NaN, huge numbers
         return True, json.loads(text)
     except (ValueError, RecursionError):

@@ -14,6 +14,7 @@ their allocators return large free blocks on their own.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import logging
 import sys
@@ -27,8 +28,6 @@ def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        import ctypes
-
         function = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc; not musl
     except OSError:
         return None
@@ -37,6 +36,38 @@ def _malloc_trim() -> Callable[[int], int] | None:
     function.argtypes = [ctypes.c_size_t]
     function.restype = ctypes.c_int
     return function
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+@functools.cache
+def _mallinfo2() -> Callable[[], _MallInfo2] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = getattr(ctypes.CDLL(None), "mallinfo2", None)  # glibc 2.33 and later
+    except OSError:
+        return None
+    if function is None:
+        return None
+    function.argtypes = []
+    function.restype = _MallInfo2
+    return function
+
+
+def c_heap() -> tuple[int, int] | None:
+    """Bytes the C allocator has handed out and bytes it holds free, or None where it
+    cannot say. The first is what Python's tracemalloc cannot see (Qt's objects, RE2's
+    caches): the soak benchmark and the redactor's memory test read it."""
+    info = _mallinfo2()
+    if info is None:
+        return None
+    current = info()
+    return current.uordblks + current.hblkhd, current.fordblks
 
 
 def release_free_memory() -> bool:

@@ -15,9 +15,10 @@ user has it) for ``SOAK_SECONDS`` (600 s; 24 s with ``--quick``):
   the chart off screen and loads the bundle writer, a one-time 20 MiB that is
   not growth).
 
-Every 5 s it samples RSS, Python's allocated blocks, Qt objects (top-level
-widgets, the window's widgets and QTimers), open file descriptors and
-threads; a 5 ms precise timer measures event-loop lag for the whole run.
+Every 5 s it samples RSS, Python's allocated blocks, the C heap (glibc's
+bytes in use and free: what Qt and RE2 hold, which tracemalloc cannot see),
+Qt objects (top-level widgets, the window's widgets and QTimers), open file
+descriptors and threads; a 5 ms precise timer measures event-loop lag for the whole run.
 After the first minute (a quarter of a quick run) the app is warm: the
 budget compares the end with that moment. Once, at that moment and at the
 end, it counts live objects by type (``gc``) to name what grew; with
@@ -73,6 +74,8 @@ class Sample:
     timers: int
     fds: int
     threads: int
+    c_heap_used: int
+    c_heap_free: int
 
 
 @dataclass(slots=True)
@@ -113,7 +116,18 @@ def _sample(started: float, window: Any) -> Sample:
         timers=len(window.findChildren(QTimer)),
         fds=_fds(),
         threads=threading.active_count(),
+        **_c_heap(),
     )
+
+
+def _c_heap() -> dict[str, int]:
+    """glibc's count: the C heap's bytes in use (Qt's, RE2's, Python's large blocks) and
+    free inside it. Growth in the first is what tracemalloc cannot see; in the second,
+    fragmentation. Zero where the allocator cannot say."""
+    from desktop.core.memory import c_heap
+
+    used, free = c_heap() or (0, 0)
+    return {"c_heap_used": used, "c_heap_free": free}
 
 
 def _types(window: Any) -> Counter[str]:
@@ -348,6 +362,9 @@ def measure(runs: int, quick: bool) -> list[Figure]:
         f"{result['history']:,} Exchanges in History",
         f"RSS {samples[0].rss / (1 << 20):.1f} MiB at start, {warm.rss / (1 << 20):.1f} MiB "
         f"after {result['warm_at']:.0f} s, {end.rss / (1 << 20):.1f} MiB at the end",
+        f"C heap in use {warm.c_heap_used / (1 << 20):.1f} -> {end.c_heap_used / (1 << 20):.1f}"
+        f" MiB, free inside it {warm.c_heap_free / (1 << 20):.1f} -> "
+        f"{end.c_heap_free / (1 << 20):.1f} MiB (warm -> end)",
         "grew most (objects by type, warm to end): "
         + (", ".join(f"{name} +{count:,}" for name, count in grew) or "nothing"),
         "Qt objects that grew: "

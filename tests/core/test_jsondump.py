@@ -32,6 +32,14 @@ def test_the_layout_is_json_dumps_indent_2() -> None:
     assert jsondump.indented(value) == json.dumps(value, indent=2, ensure_ascii=False).encode()
 
 
+def test_integers_wider_than_64_bits_are_read_exactly_not_as_floats() -> None:
+    """orjson reads -2**63 - 1 and 2**64 as floats; found by the property test above."""
+    for number in (-(2**63) - 1, 2**64, 10**30):
+        assert jsondump.parse(f'{{"id": {number}}}') == (True, {"id": number})
+    assert jsondump.parse('{"phone": "+4412345678901234567890"}') == (
+        True, {"phone": "+4412345678901234567890"})
+
+
 def test_what_orjson_refuses_goes_through_json() -> None:
     value = {"body": "half a pair \ud800", "big": 2**70}
     assert json.loads(jsondump.indented(value)) == value

@@ -17,13 +17,11 @@ alone, so the value is found inside ``base64(id + ":" + secret)`` whatever
 the id. A base64 match is widened to the whole base64 run around it, so no
 stray fragment of the credential is left behind.
 
-Speed: each needle has an *anchor*, its longest alphanumeric run, lowercased
-(shared by the standard, urlsafe, escaped and encoded variants), and a text
-is only searched with the combined (backtracking) regex when an anchor
-occurs in it. The anchors are one RE2 pattern, case-insensitive and
-tolerant of a line break between any two characters (so a wrapped secret
-still shows its anchor): a DFA scans it at C speed, three times faster
-than one ``in`` scan per anchor, and needs no lowercased or flattened copy.
+Speed: each needle has an *anchor*, (the start of) its longest alphanumeric
+run, lowercased (shared by the standard, urlsafe, escaped and encoded
+variants), and a segment's combined (backtracking) regex only searches a
+text in which one of its anchors occurs. ``known_gate`` finds the anchors,
+for every segment at once.
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, AnyStr
+from typing import AnyStr
 from urllib.parse import quote, quote_plus
 
 from desktop.core.redact.views import (
@@ -41,13 +39,7 @@ from desktop.core.redact.views import (
     decode_view,
     flatten,
     hides,
-    re2_text,
-    set_matcher,
-    unescape,
 )
-
-if TYPE_CHECKING:
-    from desktop.core.userregex import UserRegex
 
 MIN_SECRET_LENGTH = 8
 """Shorter values are not searched as text: they would match ordinary words.
@@ -58,8 +50,10 @@ _ALNUM_RUN = re.compile(r"[a-z0-9]+")
 _B64_RUN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-_")
 """Characters a base64 match is widened over ('/' excluded so a path is never swallowed)."""
 _MIN_ANCHOR = 6
-_ANCHOR_BREAK = r"(?:[\r\n]|\\[rn])*[ \t]*"
-"""What wrapping may put between two characters of an anchor (``views.LINE_BREAK``)."""
+_MAX_ANCHOR = 16
+"""An anchor is cut to this many characters: a needle still holds it whole, sixteen
+characters still occur in ordinary text about never, and the gate's automaton (one RE2
+state per character, cached for the session: ``known_gate``) is a third of the size."""
 _SPLIT_SLACK = 256
 """Room for the line breaks a wrapped needle may hold (the safety scan's slice overlap)."""
 
@@ -115,22 +109,7 @@ def _anchor(needle: str) -> str:
     flat = flatten(needle.lower())
     runs = _ALNUM_RUN.findall(flat)
     best = max(runs, key=len, default="")
-    return best if len(best) >= _MIN_ANCHOR else flat
-
-
-_ESCAPE_GATE = r"\\u[0-9a-fA-F]{4}|\\/|&#|&[A-Za-z][A-Za-z0-9]{1,31};"
-"""What ``views.escaped`` looks for, as the second pattern of the gate's set."""
-
-
-def _re2_options() -> Any:
-    import re2  # only once a secret is known: the window's start-up never needs it
-
-    options = re2.Options()
-    options.log_errors = False
-    options.never_capture = True
-    options.max_mem = 64 << 20
-    options.case_sensitive = False
-    return options
+    return (best if len(best) >= _MIN_ANCHOR else flat)[:_MAX_ANCHOR]
 
 
 def _uncached(pattern: AnyStr, flags: int) -> re.Pattern[AnyStr]:
@@ -143,29 +122,8 @@ def _uncached(pattern: AnyStr, flags: int) -> re.Pattern[AnyStr]:
     return _compiler.compile(pattern, flags)
 
 
-def _anchors_pattern(anchors: tuple[str, ...]) -> str:
-    return "|".join(_ANCHOR_BREAK.join(re.escape(char) for char in anchor) for anchor in anchors)
-
-
-def _anchor_gate(anchors: tuple[str, ...]) -> Callable[[str], list[int]]:
-    """One RE2 pass saying whether an anchor (0) or an escape or entity (1) is in a text.
-
-    A set RE2 cannot compile within its memory budget (a secret of many kilobytes) gates
-    nothing: every text is searched, slower but never unredacted."""
-    import re2
-
-    gate = re2.Set.SearchSet(_re2_options())
-    try:
-        gate.Add(_anchors_pattern(anchors))
-        gate.Add(_ESCAPE_GATE)
-        gate.Compile()
-    except re2.error:
-        return lambda _text: [0]
-    return set_matcher(gate)
-
-
 class Segment:
-    """The needles of a few secret values, with a fast presence test and their matches."""
+    """The needles of a few secret values and their matches (``known_gate`` says when to look)."""
 
     def __init__(self, secrets: Mapping[str, str]) -> None:
         """``secrets`` maps value → kind; values shorter than MIN_SECRET_LENGTH are ignored."""
@@ -181,8 +139,6 @@ class Segment:
         self._needles = needles
         ordered = sorted(needles, key=len, reverse=True)
         self._anchors = tuple(dict.fromkeys(_anchor(n) for n in ordered))
-        self._gate = _anchor_gate(self._anchors) if ordered else None
-        self._anchor_regex: UserRegex | None = None
         pattern = "|".join(re.escape(n) for n in ordered)
         self._regex = _uncached(pattern, re.IGNORECASE) if ordered else None
         self._regex_b = _uncached(pattern.encode("utf-8"), re.IGNORECASE) if ordered else None
@@ -203,34 +159,11 @@ class Segment:
     def _kind(self, found: str) -> tuple[str, bool]:
         return self._needles.get(found.lower(), ("secret", False))
 
-    def present(self, text: str) -> bool:
-        """Cheap test: False means no needle occurs in ``text``, in any form."""
-        if self._gate is None:
-            return False
-        try:
-            found = self._gate(text)
-        except UnicodeEncodeError:  # lone surrogates from a body that is not UTF-8
-            return self.present(re2_text(text))
-        if 0 in found:
-            return True
-        if 1 in found:  # escapes or entities: look at the decoded text
-            if self._anchor_regex is None:
-                import re2
+    def find(self, text: str) -> str | None:
+        """The kind of the first of its secrets found in ``text`` (in any form), or None.
 
-                try:
-                    self._anchor_regex = re2.compile(_anchors_pattern(self._anchors),
-                                                     _re2_options())
-                except re2.error:  # too big for RE2's budget: search the decoded text
-                    return True
-            return self._anchor_regex.search(re2_text(unescape(text))) is not None
-        return False
-
-    def find(self, data: str | bytes) -> str | None:
-        """The kind of the first known secret found in ``data`` (in any form), or None."""
+        Searches whatever it is given: ``known_gate`` says which segments are worth it."""
         if self._regex is None:
-            return None
-        text = data.decode("utf-8", "surrogateescape") if isinstance(data, bytes) else data
-        if not self.present(text):
             return None
         match = self._regex.search(text)
         if match is not None:

@@ -5,7 +5,8 @@ issued) and the journal and the log's redactor learn the same ones. Each
 ``Segment`` (``known``) holds the needles of a few values; segments are cut
 where the values' hashes say (content-defined, as rsync cuts files) and
 cached by content, so a set with one more token reuses every segment but the
-last. Matches of all segments are merged before anything is replaced.
+last. One RE2 set (``known_gate``) says which segments a text may hold, and
+matches of those are merged before anything is replaced.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from desktop.core.redact.known import Segment, merge_spans, replace_spans, sources
+from desktop.core.redact.known_gate import gate_for
 from desktop.core.redact.views import decode_view, hides
 
 SEGMENT_SPLIT = 8
@@ -63,6 +65,7 @@ class KnownSecrets:
         useful = [(value, kind) for value, kind in self._secrets.items() if sources(value)]
         self._segments = tuple(segment for segment in map(_segment, _segments_of(useful))
                                if segment)
+        self._gate = gate_for(self._segments) if self._segments else None
 
     def __bool__(self) -> bool:
         return bool(self._segments)
@@ -80,14 +83,19 @@ class KnownSecrets:
         """Bytes a match may span, line breaks included (the overlap when scanning slices)."""
         return max((segment.max_length for segment in self._segments), default=0)
 
+    def _live(self, text: str) -> list[Segment]:
+        """The segments with an anchor in ``text`` (``known_gate``): the only ones to search."""
+        return self._gate.live(text) if self._gate is not None else []
+
     def present(self, text: str) -> bool:
         """Cheap test: False means no needle occurs in ``text``, in any form."""
-        return any(segment.present(text) for segment in self._segments)
+        return bool(self._live(text))
 
     def find(self, data: str | bytes) -> str | None:
         """The kind of the first known secret found in ``data`` (in any form), or None."""
-        for segment in self._segments:
-            kind = segment.find(data)
+        text = data.decode("utf-8", "surrogateescape") if isinstance(data, bytes) else data
+        for segment in self._live(text):
+            kind = segment.find(text)
             if kind is not None:
                 return kind
         return None
@@ -96,7 +104,7 @@ class KnownSecrets:
                 counted: Callable[..., None]) -> str:
         """Replace every needle (base64 ones widened to their run) with ``marker(kind)``,
         then whatever the decoded view still finds (wrapped, escaped, entity-encoded)."""
-        live = [segment for segment in self._segments if segment.present(text)]
+        live = self._live(text)
         if not live:
             return text
         text = replace_spans(text, merge_spans([span for segment in live
@@ -116,8 +124,8 @@ class KnownSecrets:
         if not self._segments:
             return data
         text = data.decode("utf-8", "surrogateescape")
-        spans = merge_spans([span for segment in self._segments if segment.present(text)
-                         for span in segment.spans_bytes(data)])
+        spans = merge_spans([span for segment in self._live(text)
+                             for span in segment.spans_bytes(data)])
         return replace_spans(data, spans, marker, counted)
 
 
