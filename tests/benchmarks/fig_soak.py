@@ -179,7 +179,9 @@ async def _every(seconds: float, until: float, action, activity: Activity) -> No
                 await result
         except Exception as exc:  # the soak reports failures, it does not stop on them
             activity.errors.append(f"{type(exc).__name__}: {exc}")
-        await asyncio.sleep(seconds)
+        # Never past the end: the last sample is taken when the working day stops, not
+        # up to a minute later, after the last export's memory has been handed back.
+        await asyncio.sleep(max(0.0, min(seconds, until - time.perf_counter())))
 
 
 async def _until(predicate, what: str) -> None:
