@@ -27,6 +27,7 @@ for every segment at once.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import unicodedata
@@ -139,13 +140,22 @@ class Segment:
         self._needles = needles
         ordered = sorted(needles, key=len, reverse=True)
         self._anchors = tuple(dict.fromkeys(_anchor(n) for n in ordered))
-        pattern = "|".join(re.escape(n) for n in ordered)
-        self._regex = _uncached(pattern, re.IGNORECASE) if ordered else None
-        self._regex_b = _uncached(pattern.encode("utf-8"), re.IGNORECASE) if ordered else None
+        self._pattern = "|".join(re.escape(n) for n in ordered)
         self._longest = max((len(n.encode("utf-8")) for n in ordered), default=0)
 
     def __bool__(self) -> bool:
-        return self._regex is not None
+        return bool(self._needles)
+
+    # Compiled when first needed, not when the secret is learnt: about 2.5 ms a value, and
+    # the newest segment was compiled again at every token (in the checklist's own time).
+    # Most segments are never searched: the gate finds none of their anchors.
+    @functools.cached_property
+    def _regex(self) -> re.Pattern[str] | None:
+        return _uncached(self._pattern, re.IGNORECASE) if self._pattern else None
+
+    @functools.cached_property
+    def _regex_b(self) -> re.Pattern[bytes] | None:
+        return _uncached(self._pattern.encode("utf-8"), re.IGNORECASE) if self._pattern else None
 
     @property
     def anchors(self) -> tuple[str, ...]:
