@@ -3,8 +3,8 @@
 Each ``Segment`` (``known``) once carried its own RE2 set. RE2 keeps every
 DFA state a search visits, per automaton, for the automaton's life, so a
 session that learns a token a checklist run grew by about 0.6 MiB per token
-as texts were redacted (tests/benchmarks, soak: 70 MiB by the 120th token,
-most of the window's growth over a working day). One set for all segments,
+as texts were redacted (tests/benchmarks, soak: the C heap in use grew 45 MiB
+in ten minutes, most of the window's growth over its working day). One set for all segments,
 one pattern per segment, has one state cache, bounded by ``GATE_MEMORY``
 however many secrets are learned: RE2 empties it when it is full and goes
 on, slower for a moment, never wrong.
