@@ -89,15 +89,23 @@ async def plan_bundle_async(
 ) -> BundlePlan:
     """``plan_bundle`` yielding to the event loop between chunks (for a live preview);
     a large bundle's HAR entries are rendered by worker processes meanwhile."""
+    return await _plan_async(content, redactor, progress, 1.0, chunk, exclude_exchange_ids,
+                             exclude_files)
+
+
+async def _plan_async(content: BundleContent, redactor: Redactor, progress: Progress | None,
+                      scale: float, chunk: int, exclude_exchange_ids: Collection[int],
+                      exclude_files: Collection[str]) -> BundlePlan:
+    """Plan with progress from 0 to ``scale``, then hand back what rendering dropped."""
     entries = await _render_in_workers(content, redactor, exclude_exchange_ids, exclude_files,
-                                       progress, 1.0)
+                                       progress, scale)
     steps = plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk,
                         entries)
     try:
-        return await _drive(steps, progress, 0.0, 1.0)
+        return await _drive(steps, progress, 0.0, scale)
     finally:
         del entries, steps
-        release_free_memory()  # what rendering used and dropped: see desktop.core.memory
+        release_free_memory()  # see desktop.core.memory
 
 
 async def write_bundle_async(plan: BundlePlan, path: str | os.PathLike[str],
@@ -122,15 +130,8 @@ async def build_bundle_async(
     (whichever comes first), then a slice of the safety scan or of the zip. Progress
     runs 0 → 0.7 while planning and 0.7 → 1.0 while writing; cancelling leaves no file.
     """
-    entries = await _render_in_workers(content, redactor, exclude_exchange_ids, exclude_files,
-                                       progress, 0.7)
-    steps = plan_steps(content, redactor, exclude_exchange_ids, exclude_files, None, chunk,
-                        entries)
-    try:
-        plan = await _drive(steps, progress, 0.0, 0.7)
-    finally:
-        del entries, steps
-        release_free_memory()  # what rendering used and dropped: see desktop.core.memory
+    plan = await _plan_async(content, redactor, progress, 0.7, chunk, exclude_exchange_ids,
+                             exclude_files)
     await _drive(write_steps(plan, Path(path)), progress, 0.7, 1.0)
     return plan
 

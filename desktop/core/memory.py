@@ -18,23 +18,24 @@ import ctypes
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
+def _glibc(name: str, restype: Any, *argtypes: Any) -> Any:
+    """glibc's function ``name`` with its signature, or None elsewhere (macOS, Windows,
+    musl, a glibc too old to have it)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        function = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc; not musl
+        function = getattr(ctypes.CDLL(None), name, None)
     except OSError:
         return None
-    if function is None:
-        return None
-    function.argtypes = [ctypes.c_size_t]
-    function.restype = ctypes.c_int
+    if function is not None:
+        function.restype = restype
+        function.argtypes = list(argtypes)
     return function
 
 
@@ -44,35 +45,20 @@ class _MallInfo2(ctypes.Structure):
         "fordblks", "keepcost")]
 
 
-@functools.cache
-def _mallinfo2() -> Callable[[], _MallInfo2] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        function = getattr(ctypes.CDLL(None), "mallinfo2", None)  # glibc 2.33 and later
-    except OSError:
-        return None
-    if function is None:
-        return None
-    function.argtypes = []
-    function.restype = _MallInfo2
-    return function
-
-
 def c_heap() -> tuple[int, int] | None:
     """Bytes the C allocator has handed out and bytes it holds free, or None where it
     cannot say. The first is what Python's tracemalloc cannot see (Qt's objects, RE2's
     caches): the soak benchmark and the redactor's memory test read it."""
-    info = _mallinfo2()
-    if info is None:
+    mallinfo2 = _glibc("mallinfo2", _MallInfo2)  # glibc 2.33 and later
+    if mallinfo2 is None:
         return None
-    current = info()
+    current = mallinfo2()
     return current.uordblks + current.hblkhd, current.fordblks
 
 
 def release_free_memory() -> bool:
     """Return the allocator's free pages to the system; True if anything was released."""
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim", ctypes.c_int, ctypes.c_size_t)
     if trim is None:
         return False
     try:

@@ -127,13 +127,14 @@ def test_freed_heap_pages_go_back_to_the_system() -> None:
     del pin
 
 
-def test_release_does_nothing_where_there_is_no_malloc_trim(monkeypatch) -> None:
-    memory._malloc_trim.cache_clear()
+def test_release_and_the_heap_count_do_nothing_without_glibc(monkeypatch) -> None:
+    memory._glibc.cache_clear()
     monkeypatch.setattr(memory.sys, "platform", "darwin")
     try:
         assert memory.release_free_memory() is False
+        assert memory.c_heap() is None
     finally:
-        memory._malloc_trim.cache_clear()
+        memory._glibc.cache_clear()
 
 
 def test_what_orjson_refuses_is_still_written_as_valid_json() -> None:

@@ -87,7 +87,7 @@ def test_a_set_re2_cannot_hold_means_every_segment_is_searched(monkeypatch):
 
 def test_a_set_that_matches_nothing_is_not_trusted(monkeypatch):
     """RE2 reports a DFA out of memory by matching nothing: the gate must not say 'absent'."""
-    monkeypatch.setattr(known_gate, "set_matcher", lambda _set: lambda _text: [])
+    monkeypatch.setattr(known_gate, "search_set", lambda *_a, **_k: lambda _text: [])
     monkeypatch.setattr(known_gate, "_gates", type(known_gate._gates)())
     token = _token()
     redactor = Redactor({"client_secret": CLIENT_SECRET, "access_token": token})
@@ -124,3 +124,15 @@ def test_a_learnt_token_is_compiled_only_once_a_text_could_hold_it():
     assert not any("_regex" in vars(segment) for segment in segments)
     assert token not in redactor.redact_text(f"echo {token}")
     assert any("_regex" in vars(segment) for segment in segments)
+
+
+def test_a_hostile_text_is_gated_without_an_error_and_the_secret_still_goes():
+    """Lone surrogates (a body that is not UTF-8) make RE2 refuse the text, and escapes send
+    the gate to the decoded view: both at once, with the secret written as escapes."""
+    token = _token()
+    redactor = Redactor({"client_secret": CLIENT_SECRET, "access_token": token})
+    escaped = "".join(f"\\u{ord(char):04x}" for char in token)
+    text = f"raw \udcff byte, then {escaped} alone\udc80"  # no anchor in the raw text
+    out = redactor.redact_text(text)
+    assert escaped not in out
+    assert "raw \udcff byte" in out

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from desktop.core.redact.views import re2_text, set_matcher
+from desktop.core.redact.views import re2_text, search_set
 
 Counted = Callable[..., None]
 
@@ -152,16 +152,7 @@ def _compiled() -> tuple[tuple[KeyFormat, re.Pattern[str]], ...]:
 @cache
 def _which() -> Any:
     """An RE2 set of the formats' gates: one pass says which formats' regexes to run."""
-    import re2
-
-    options = re2.Options()
-    options.log_errors = False
-    options.never_capture = True
-    formats = re2.Set.SearchSet(options)
-    for fmt in FORMATS:
-        formats.Add(fmt.gate)
-    formats.Compile()
-    return set_matcher(formats)
+    return search_set(fmt.gate for fmt in FORMATS)
 
 
 def redact_formats(text: str, counted: Counted, marker: Callable[[str], str]) -> str:

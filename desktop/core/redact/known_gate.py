@@ -3,11 +3,11 @@
 Each ``Segment`` (``known``) once carried its own RE2 set. RE2 keeps every
 DFA state a search visits, per automaton, for the automaton's life, so a
 session that learns a token a checklist run grew by about 0.6 MiB per token
-as texts were redacted (tests/benchmarks, soak: the C heap in use grew 45 MiB
-in ten minutes, most of the window's growth over its working day). One set for all segments,
-one pattern per segment, has one state cache, bounded by ``GATE_MEMORY``
-however many secrets are learned: RE2 empties it when it is full and goes
-on, slower for a moment, never wrong.
+as texts were redacted (tests/benchmarks, soak: the C heap in use grew 45
+MiB in ten minutes, most of the window's growth over its working day). One
+set for all segments, one pattern per segment, has one state cache, bounded
+by ``GATE_MEMORY`` however many secrets are learned: RE2 empties it when it
+is full and goes on, slower for a moment, never wrong.
 
 The patterns are case-insensitive and allow a line break between any two
 characters of an anchor (a wrapped secret still shows its anchor); one more
@@ -24,7 +24,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from desktop.core.redact.views import re2_text, set_matcher, unescape
+from desktop.core.redact.views import re2_text, search_set, unescape
 
 GATE_MEMORY = 32 << 20
 """RE2's budget for the set: its program, and the DFA states it caches."""
@@ -46,22 +46,13 @@ def _anchors_pattern(anchors: Sequence[str]) -> str:
 def _compile(anchors: tuple[tuple[str, ...], ...]) -> Callable[[str], list[int]] | None:
     """The set's matcher, or None when RE2 cannot hold it (then every segment is searched:
     slower, never unredacted)."""
-    import re2  # only once a secret is known: the window's start-up never needs it
+    import re2
 
-    options = re2.Options()
-    options.log_errors = False
-    options.never_capture = True
-    options.max_mem = GATE_MEMORY
-    options.case_sensitive = False
-    gate = re2.Set.SearchSet(options)
+    patterns = [*map(_anchors_pattern, anchors), _ESCAPES]
     try:
-        for segment in anchors:
-            gate.Add(_anchors_pattern(segment))
-        gate.Add(_ESCAPES)
-        gate.Compile()
+        match = search_set(patterns, case_sensitive=False, max_mem=GATE_MEMORY)
     except re2.error:
         return None
-    match = set_matcher(gate)
     # A DFA that cannot start within its budget matches nothing, silently: make sure.
     if 0 not in match(anchors[0][0]):
         return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,6 +156,26 @@ def re2_text(text: str) -> str:
     """``text`` as RE2 can take it: a lone surrogate (a raw byte of a body that is not
     UTF-8, kept by ``surrogateescape``) becomes U+FFFD, one for one, so offsets hold."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+def search_set(patterns: Iterable[str], *, case_sensitive: bool = True,
+               max_mem: int | None = None) -> Callable[[str], list[int]]:
+    """One RE2 pass saying which of ``patterns`` occur in a text (their indexes): the
+    redactor's gates are all built here. Raises ``re2.error`` when RE2 cannot compile them
+    (within ``max_mem``, if given). RE2 is imported on first use: start-up never needs it."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.never_capture = True
+    options.case_sensitive = case_sensitive
+    if max_mem is not None:
+        options.max_mem = max_mem
+    gates = re2.Set.SearchSet(options)
+    for pattern in patterns:
+        gates.Add(pattern)
+    gates.Compile()
+    return set_matcher(gates)
 
 
 def set_matcher(gates: Any) -> Callable[[str], list[int]]:
