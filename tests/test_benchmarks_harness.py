@@ -73,3 +73,14 @@ def test_the_readme_tables_are_generated_from_the_results(tmp_path: Path) -> Non
     assert "`python -m tests.benchmarks --only chart`" in block
     page = f"before\n{START}\nold table\n{END}\nafter\n"
     assert replace_between(page, block) == f"before\n{START}\n{block}\n{END}\nafter\n"
+
+
+def test_the_floor_windows_paint_and_exit(tmp_path: Path) -> None:
+    """Both floors print the line the start-up figure waits for, then exit by themselves."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for script in ("bare_window.py", "loop_window.py"):
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "benchmarks" / "floors" / script),
+             "--hold", "0.1"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("first paint: "), script

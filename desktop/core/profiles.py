@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
-import uuid
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,12 @@ log = logging.getLogger(__name__)
 
 FILE_VERSION = 1
 SANDBOX_PROFILE_NAME = "Sandbox"
+
+
+def new_profile_id() -> str:
+    """32 random hex digits, the shape ``uuid.uuid4().hex`` gave (``uuid`` imports
+    ``platform``: both stay unloaded when a first launch makes its Sandbox profile)."""
+    return os.urandom(16).hex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +58,7 @@ class Profile:
     base_url: str = ""
     settings: dict[str, str] = field(default_factory=dict)
     webhook: WebhookSettings = WebhookSettings()
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    id: str = field(default_factory=new_profile_id)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -95,7 +101,7 @@ class Profile:
             base_url=base_url,
             settings=settings_from_json(data.get("settings") or {}, repairs),
             webhook=_webhook_from_json(data.get("webhook") or {}, repairs),
-            id=profile_id or uuid.uuid4().hex,
+            id=profile_id or new_profile_id(),
         )
 
     def setting(self, name: str, default: str = "") -> str:
@@ -194,7 +200,7 @@ class ProfileStore:
     def _deduplicated(self, profile: Profile, repairs: list[str]) -> Profile:
         """Names and ids are unique in the list; a hand-edited file may repeat them."""
         if self.by_id(profile.id) is not None:
-            profile = replace(profile, id=uuid.uuid4().hex)
+            profile = replace(profile, id=new_profile_id())
             repairs.append("its id repeated an earlier profile's and was replaced")
         if self.get(profile.name) is not None:
             renamed = self.unique_name(profile.name)
@@ -288,7 +294,7 @@ class ProfileStore:
         original = self.get(name)
         if original is None:
             raise ProfileError(f"No profile named “{name}”.")
-        copy = replace(original, name=self.unique_name(f"{name} copy"), id=uuid.uuid4().hex)
+        copy = replace(original, name=self.unique_name(f"{name} copy"), id=new_profile_id())
         return self.add(copy)
 
     def remove(self, profile_id: str) -> Profile | None:

@@ -9,8 +9,8 @@ whole value is an empty variable is left out rather than sent empty.
 from __future__ import annotations
 
 import json
+import os
 import re
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ class TemplateError(ValueError):
 def builtin_values(timestamp_format: str | None = None) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
-        "run_id": f"switchboard-{uuid.uuid4().hex[:12]}",
+        "run_id": f"switchboard-{os.urandom(6).hex()}",
         "now_utc": now.strftime(timestamp_format or "%Y-%m-%d %H:%M:%S"),
         "now_iso": now.isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
@@ -53,6 +53,8 @@ def profile_values(profile: Profile, provider: Provider) -> dict[str, Any]:
 
 def _lookup(name: str, values: Mapping[str, Any], missing: list[str]) -> Any:
     if name == "uuid":
+        import uuid  # here: it imports platform, and an idle window fills no template
+
         return str(uuid.uuid4())
     if name in values and values[name] is not None:
         return values[name]

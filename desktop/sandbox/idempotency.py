@@ -7,7 +7,6 @@ message. Keys live 24 hours (configurable) in a bounded LRU.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import OrderedDict
@@ -25,6 +24,10 @@ class StoredResponse:
 
 def fingerprint(body: bytes) -> str:
     """A digest of the request body that ignores JSON whitespace and key order."""
+    # imported here: hashing stays unloaded while the idle window's sandbox waits
+    # for its first client (see desktop.sandbox.server; idle RSS)
+    import hashlib
+
     try:
         canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
     except (ValueError, RecursionError):

@@ -249,8 +249,11 @@ class Sandbox:
 
 def _listen(host: str, port: int) -> socket.socket:
     """A non-blocking socket listening on ``host:port``, its family chosen by ``host``."""
+    # An ASCII host goes as bytes: a str is IDNA-encoded first, and that codec (with
+    # stringprep and unicodedata) would load only to pass "127.0.0.1" through unchanged.
+    name: str | bytes = host.encode("ascii") if host.isascii() else host
     family, _type, _proto, _name, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        name, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
     sock = socket.create_server(address, family=family, backlog=BACKLOG)
     sock.setblocking(False)
     return sock

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,6 +23,10 @@ class TokenStore:
         self._tokens: OrderedDict[str, IssuedToken] = OrderedDict()
 
     def issue(self, client_id: str, lifetime: float) -> str:
+        # imported here: hashing stays unloaded while the idle window's sandbox waits
+        # for its first client (see desktop.sandbox.server; idle RSS)
+        import secrets
+
         token = "sbx_" + secrets.token_urlsafe(32)
         self._tokens[token] = IssuedToken(client_id, self._clock() + lifetime)
         while len(self._tokens) > self._max_tokens:

@@ -18,11 +18,8 @@ posts to the webhook URL the user configured on the Sandbox.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import logging
-import secrets
 import time
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
@@ -47,6 +44,11 @@ FAILED_ERROR_CODE = "UNDELIVERABLE"
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """Lowercase hex HMAC-SHA256 over ``timestamp + "." + body``, as the provider signs."""
+    # imported here: hashing stays unloaded while the idle window's sandbox waits
+    # for its first client (see desktop.sandbox.server; idle RSS)
+    import hashlib
+    import hmac
+
     message = timestamp.encode("ascii") + b"." + body
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
@@ -58,6 +60,8 @@ def lifecycle(message: SentMessage, shape: str = "nested") -> list[dict[str, Any
     ``flat`` beside ``type`` and ``sequence`` (the documentation names the
     fields, not their place, so the sandbox serves both).
     """
+    import secrets  # see sign()
+
     final = ("message.delivery", "delivered")
     if message.outcome == "failed":
         final = ("message.failed", "failed")

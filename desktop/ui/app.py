@@ -15,6 +15,7 @@ from desktop.ui.startup import (
     freeze_startup_objects,
     heavy_modules_loaded,
     seconds_since_process_start,
+    unused_modules_loaded,
 )
 
 if TYPE_CHECKING:
@@ -139,6 +140,8 @@ async def _main(app: QApplication, loop: asyncio.AbstractEventLoop, window: Main
         print(f"sandbox: {ctx.sandbox_url or 'not started: ' + str(ctx.sandbox_error)}",
               flush=True)
         # Idle, the sandbox waits for its first client before loading aiohttp (idle RSS).
+        print(f"unused modules loaded when idle: {', '.join(unused_modules_loaded()) or 'none'}",
+              flush=True)
         print(f"heavy imports when idle: {', '.join(heavy_modules_loaded()) or 'none'}",
               flush=True)
         # The memory benchmark reads the idle app's RSS: stay open this many seconds first.

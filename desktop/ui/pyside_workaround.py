@@ -20,7 +20,6 @@ the chart calls it too, since it is the heaviest caller. pyproject.toml also exc
 
 from __future__ import annotations
 
-import platform
 import sys
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -57,7 +56,7 @@ def protect_singletons() -> list[object]:
     if _done:
         return []
     _done = True
-    if platform.python_implementation() != "CPython" or sys.version_info >= (3, 12):
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return []
     leaking = leaking_singletons()
     if leaking:

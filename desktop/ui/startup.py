@@ -15,6 +15,10 @@ _IMPORTED_AT = time.perf_counter()
 
 HEAVY_MODULES = ("pyqtgraph", "aiohttp", "phonenumbers", "pygments")
 """Modules the window must not import before its first paint (the start-up budget)."""
+UNUSED_WHEN_IDLE = ("html.entities", "hashlib", "secrets", "uuid", "platform", "encodings.idna")
+"""Standard modules the idle window does without: each costs 0.1-0.9 MiB of idle RSS
+(tests/benchmarks) and is imported by whatever first needs it (a webhook signature, a
+saved collection's export, the About box)."""
 
 
 def seconds_since_process_start() -> float:
@@ -32,6 +36,11 @@ def seconds_since_process_start() -> float:
 def heavy_modules_loaded() -> list[str]:
     """Which of ``HEAVY_MODULES`` are imported already (for ``SWITCHBOARD_IMPORT_REPORT``)."""
     return [name for name in HEAVY_MODULES if name in sys.modules]
+
+
+def unused_modules_loaded() -> list[str]:
+    """Which of ``UNUSED_WHEN_IDLE`` are imported already (``--smoke`` reports them)."""
+    return [name for name in UNUSED_WHEN_IDLE if name in sys.modules]
 
 
 def freeze_startup_objects() -> None:

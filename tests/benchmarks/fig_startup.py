@@ -6,11 +6,14 @@ print ``first paint: ...`` once their first paint has been processed; the
 clock runs in this process from spawn to that line. Then each stays idle
 (``SWITCHBOARD_SMOKE_HOLD`` / ``--hold``) while we read its RSS with psutil:
 the app one second after its sandbox is listening, the floor one second
-after its paint.
+after its paint. ``floors/loop_window.py`` (the bare window on the qasync
+loop, so with asyncio and OpenSSL loaded) is measured the same way as a
+reference: the idle figure's notes say how much of the app's RSS is the loop.
 """
 
 from __future__ import annotations
 
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -20,6 +23,7 @@ import psutil
 from tests.benchmarks.measure import PYTHON, Budget, Figure, qt_env, spawn, switchboard_argv
 
 FLOOR_SCRIPT = Path(__file__).resolve().parent / "floors" / "bare_window.py"
+LOOP_SCRIPT = FLOOR_SCRIPT.with_name("loop_window.py")
 IDLE_SECONDS = 1.0
 HOLD_SECONDS = IDLE_SECONDS + 1.5
 
@@ -34,19 +38,26 @@ class _Runs:
         self.paint_floor: list[float] = []
         self.rss: list[float] = []
         self.rss_floor: list[float] = []
+        self.rss_loop: list[float] = []
         self.heavy: list[str] = []
         self.heavy_idle: list[str] = []
         self.child_reported: list[float] = []
 
     def floor(self) -> None:
-        child = spawn([PYTHON, str(FLOOR_SCRIPT), "--hold", str(HOLD_SECONDS)], env=qt_env())
+        self.paint_floor.append(self._idle(FLOOR_SCRIPT, self.rss_floor))
+
+    def loop_reference(self) -> None:
+        self._idle(LOOP_SCRIPT, self.rss_loop)
+
+    def _idle(self, script: Path, rss: list[float]) -> float:
+        child = spawn([PYTHON, str(script), "--hold", str(HOLD_SECONDS)], env=qt_env())
         try:
             seconds, _line = child.wait_for("first paint:")
-            self.paint_floor.append(seconds)
             time.sleep(IDLE_SECONDS)  # let the floor's loop go idle as the app's does
-            self.rss_floor.append(_rss(child.process.pid))
+            rss.append(_rss(child.process.pid))
         finally:
             child.finish()
+        return seconds
 
     def subject(self) -> None:
         with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
@@ -77,7 +88,9 @@ def measure(runs: int, quick: bool) -> list[Figure]:
     record = _Runs()
     for _ in range(runs):
         record.floor()
+        record.loop_reference()
         record.subject()
+    floor_rss, loop_rss = statistics.median(record.rss_floor), statistics.median(record.rss_loop)
     heavy_seen = sorted({name for report in record.heavy if report != "none"
                          for name in report.split(", ")})
     return [
@@ -95,6 +108,9 @@ def measure(runs: int, quick: bool) -> list[Figure]:
                values=record.rss, floor=record.rss_floor,
                floor_title="bare PySide6 QMainWindow",
                notes=["heavy modules imported when idle (the sandbox listens; aiohttp loads "
-                      f"for its first client): {', '.join(sorted(set(record.heavy_idle)))}"],
-               details={"heavy_when_idle": record.heavy_idle}),
+                      f"for its first client): {', '.join(sorted(set(record.heavy_idle)))}",
+                      f"reference: the bare window on the qasync loop (asyncio, OpenSSL) idles "
+                      f"at {loop_rss / 2**20:.1f} MiB, {loop_rss / floor_rss:.2f}x the floor"],
+               details={"heavy_when_idle": record.heavy_idle,
+                        "loop_window_rss": record.rss_loop}),
     ]

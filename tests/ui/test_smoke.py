@@ -23,4 +23,6 @@ def test_smoke_starts_paints_idles_without_heavy_modules_and_stops_cleanly(tmp_p
     assert any(re.fullmatch(r"sandbox: http://127\.0\.0\.1:\d+", line) for line in lines)
     # The sandbox listens but loads aiohttp only for its first client.
     assert lines[-1] == "heavy imports when idle: none"
+    # Nor hashing, html.entities, uuid or IDNA (idle RSS), even on a first launch.
+    assert lines[-2] == "unused modules loaded when idle: none"
     assert result.stderr == ""

@@ -164,10 +164,10 @@ class CollectionLibrary:
         if not self._inside_home(collection.root):
             self.forget(collection.root)
             return None
+        import os
         import shutil
-        import uuid
 
-        holder = collection.trash_dir / uuid.uuid4().hex
+        holder = collection.trash_dir / os.urandom(16).hex()
         holder.mkdir(parents=True)
         target = holder / collection.root.name
         self._collections.pop(_resolved(collection.root), None)

@@ -10,8 +10,8 @@ new path and says so in its ``Change``.
 
 from __future__ import annotations
 
+import os
 import shutil
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -285,7 +285,7 @@ class Collection:
         if source == self.root:
             raise CollectionError("The collection itself is removed from the library, not "
                                   "deleted here.")
-        holder = self.trash_dir / uuid.uuid4().hex
+        holder = self.trash_dir / os.urandom(16).hex()  # uuid (and platform) stay unloaded
         holder.mkdir(parents=True)
         trash = holder / source.name
         shutil.move(str(source), str(trash))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
@@ -11,24 +9,25 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 from desktop.core.checklist.model import StepResult, StepStatus
 from desktop.core.finding import Finding
 from desktop.core.palette import Colours
+from desktop.core.richtext import escape
 from desktop.ui.checklist.model import STATUS_ROLES
 from desktop.ui.theme import bind, colours
 
 
 def finding_html(finding: Finding, c: Colours | None = None) -> str:
     c = c or colours()
-    parts = [f"<p><b>{html.escape(finding.title)}</b></p>"]
+    parts = [f"<p><b>{escape(finding.title)}</b></p>"]
     if finding.evidence:
         parts.append(f"<p><span style='color:{c.muted}'>Seen:</span> "
-                     f"{html.escape(finding.evidence)}</p>")
+                     f"{escape(finding.evidence)}</p>")
     if finding.causes:
-        items = "".join(f"<li>{html.escape(cause)}</li>" for cause in finding.causes)
+        items = "".join(f"<li>{escape(cause)}</li>" for cause in finding.causes)
         parts.append(f"<p style='margin-bottom:0'>Likely causes, most likely first:</p>"
                      f"<ol style='margin-top:2px'>{items}</ol>")
     if finding.next_action:
-        parts.append(f"<p><b>Next:</b> {html.escape(finding.next_action)}</p>")
+        parts.append(f"<p><b>Next:</b> {escape(finding.next_action)}</p>")
     if finding.doc:
-        url = html.escape(finding.doc, quote=True)
+        url = escape(finding.doc, quote=True)
         parts.append(f"<p><a href='{url}'>Provider documentation</a></p>")
     return "".join(parts)
 
@@ -39,20 +38,20 @@ def step_html(index: int, result: StepResult, c: Colours | None = None) -> str:
     colour = getattr(c, STATUS_ROLES.get(result.status, "text"))
     badge = (f"<span style='color:{colour}'>"
              f"{result.status.symbol} {result.status.value}</span>")
-    parts = [f"<h3 style='margin-bottom:2px'>{index + 1}. {html.escape(step.title)} {badge}</h3>"]
+    parts = [f"<h3 style='margin-bottom:2px'>{index + 1}. {escape(step.title)} {badge}</h3>"]
     if step.explain:
-        parts.append(f"<p style='color:{c.muted}'>{html.escape(step.explain)}</p>")
+        parts.append(f"<p style='color:{c.muted}'>{escape(step.explain)}</p>")
     if step.assumes:
-        items = "".join(f"<li>{html.escape(text)}</li>" for text in step.assumes)
+        items = "".join(f"<li>{escape(text)}</li>" for text in step.assumes)
         parts.append("<p style='margin-bottom:0'>Not in the provider's public documentation, "
                      f"so assumed:</p><ul style='margin-top:2px'>{items}</ul>")
     if result.status is StepStatus.MANUAL or step.kind.value == "manual":
-        parts.append(f"<p><b>In the provider's console:</b> {html.escape(step.instruction)}</p>")
+        parts.append(f"<p><b>In the provider's console:</b> {escape(step.instruction)}</p>")
     if result.status is StepStatus.SKIPPED and result.skip_reason:
-        parts.append(f"<p>Skipped: {html.escape(result.skip_reason)}.</p>")
+        parts.append(f"<p>Skipped: {escape(result.skip_reason)}.</p>")
     elif result.summary and result.status not in (StepStatus.MANUAL, StepStatus.PENDING) and (
             result.finding is None or result.finding.title != result.summary):
-        parts.append(f"<p>{html.escape(result.summary)}</p>")
+        parts.append(f"<p>{escape(result.summary)}</p>")
     if result.finding is not None and result.status in (StepStatus.FAIL, StepStatus.WARN):
         parts.append(finding_html(result.finding, c))
     for finding in result.findings:
@@ -61,8 +60,8 @@ def step_html(index: int, result: StepResult, c: Colours | None = None) -> str:
             parts.append("<hr>" + finding_html(finding, c))
     if result.exchanges:
         links = "".join(
-            f"<li><a href='exchange:{e.id}'>{html.escape(e.summary)}</a>"
-            f"{' · request id ' + html.escape(e.request_id) if e.request_id else ''}</li>"
+            f"<li><a href='exchange:{e.id}'>{escape(e.summary)}</a>"
+            f"{' · request id ' + escape(e.request_id) if e.request_id else ''}</li>"
             for e in result.exchanges)
         parts.append(f"<p style='margin-bottom:0'>Requests (open to see request and "
                      f"response):</p><ul style='margin-top:2px'>{links}</ul>")

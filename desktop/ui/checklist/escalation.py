@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.richtext import escape
 from desktop.ui.theme import bind, colours
 from desktop.ui.widgets.clipboard import NOT_COPIED, copy_text
 
@@ -91,8 +91,8 @@ class EscalationFacts(QWidget):
                               "shape, token freshness, message id.</p>")
             return
         rows = "".join(
-            f"<tr><td style='color:{muted};padding-right:12px'>{html.escape(label)}</td>"
-            f"<td>{html.escape(self._redact(_text(facts.get(key))))}</td></tr>"
+            f"<tr><td style='color:{muted};padding-right:12px'>{escape(label)}</td>"
+            f"<td>{escape(self._redact(_text(facts.get(key))))}</td></tr>"
             for key, label in LABELS)
         self.view.setHtml(f"<table cellspacing='2'>{rows}</table>")
 

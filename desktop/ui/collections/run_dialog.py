@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -42,6 +41,7 @@ from desktop.core.collections import (
 )
 from desktop.core.finding import Severity
 from desktop.core.redact import Redactor
+from desktop.core.richtext import escape
 from desktop.core.window_text import display_url
 from desktop.ui.context import AppContext
 from desktop.ui.crash import spawn

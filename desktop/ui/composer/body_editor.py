@@ -8,7 +8,6 @@ the editor is shown, and lint's modules with the first validation.
 
 from __future__ import annotations
 
-import html
 import json
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.richtext import escape
 from desktop.ui.widgets.accessible import describe
 
 VALIDATE_DELAY_MS = 250
@@ -104,7 +104,7 @@ class BodyEditor(QWidget):
             error = parsed.error
             where = (f"<a href='{error.line}:{error.column}'>line {error.line}, column "
                      f"{error.column}</a>: " if error.line else "")
-            self._say(f"✗ Invalid JSON — {where}{html.escape(error.message)}", "error")
+            self._say(f"✗ Invalid JSON — {where}{escape(error.message)}", "error")
             self.format_button.setEnabled(False)
         else:
             self._say("Not JSON: sent as typed.", None)

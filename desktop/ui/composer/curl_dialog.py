@@ -8,8 +8,6 @@ choice. Parsing is core's (``parse_curl``); nothing here reads shell syntax.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -27,6 +25,7 @@ from desktop.core.compose import credential_headers, drop_headers
 from desktop.core.curl import CurlParseError, CurlRequest, parse_curl
 from desktop.core.palette import Colours
 from desktop.core.provider.model import Provider
+from desktop.core.richtext import escape
 from desktop.ui.theme import bind
 from desktop.ui.widgets.accessible import describe_buttons
 
@@ -106,18 +105,18 @@ class CurlImportDialog(QDialog):
         try:
             parsed = parse_curl(text)
         except CurlParseError as exc:
-            self._show(f"<b>This command cannot be imported:</b> {html.escape(str(exc))}",
+            self._show(f"<b>This command cannot be imported:</b> {escape(str(exc))}",
                        "error")
             self.import_button.setEnabled(False)
             return None
         self.parsed = parsed
         self.credentials = credential_headers(parsed.headers, self.provider)
-        lines = [f"<b>{html.escape(parsed.method)}</b> {html.escape(parsed.url)}",
+        lines = [f"<b>{escape(parsed.method)}</b> {escape(parsed.url)}",
                  f"{len(parsed.headers)} header(s), body {len(parsed.body):,} bytes"]
-        lines += [f"⚠ {html.escape(w)}" for w in parsed.warnings]
+        lines += [f"⚠ {escape(w)}" for w in parsed.warnings]
         if self.credentials:
             names = ", ".join(dict.fromkeys(self.credentials))
-            lines.append(f"⚠ The command carries credentials ({html.escape(names)}). The "
+            lines.append(f"⚠ The command carries credentials ({escape(names)}). The "
                          "profile's credentials will be used instead, and these headers are "
                          "left out.")
             self.keep_credentials.show()

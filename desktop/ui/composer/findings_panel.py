@@ -7,13 +7,12 @@ wrote it; the provider resolves doc references (``troubleshooting``) to URLs.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.core.finding import Finding, Severity
 from desktop.core.provider.model import Provider
+from desktop.core.richtext import escape
 from desktop.ui.composer.lint_list import SEVERITY_WORDS, severity_glyph
 from desktop.ui.theme import theme
 
@@ -21,17 +20,17 @@ from desktop.ui.theme import theme
 def finding_html(finding: Finding, doc_url: str | None) -> str:
     parts = []
     if finding.evidence:
-        parts.append(f"<p><b>What we saw:</b> {html.escape(finding.evidence)}</p>")
+        parts.append(f"<p><b>What we saw:</b> {escape(finding.evidence)}</p>")
     if finding.causes:
-        items = "".join(f"<li>{html.escape(cause)}</li>" for cause in finding.causes)
+        items = "".join(f"<li>{escape(cause)}</li>" for cause in finding.causes)
         parts.append(f"<p><b>Likely causes:</b></p><ol style='margin-top:0'>{items}</ol>")
     if finding.next_action:
-        parts.append(f"<p><b>Next:</b> {html.escape(finding.next_action)}</p>")
+        parts.append(f"<p><b>Next:</b> {escape(finding.next_action)}</p>")
     if doc_url and doc_url.startswith(("https://", "http://")):
-        safe = html.escape(doc_url, quote=True)
-        parts.append(f"<p><a href='{safe}'>Documentation: {html.escape(doc_url)}</a></p>")
+        safe = escape(doc_url, quote=True)
+        parts.append(f"<p><a href='{safe}'>Documentation: {escape(doc_url)}</a></p>")
     elif doc_url:
-        parts.append(f"<p><b>Documentation:</b> {html.escape(doc_url)}</p>")
+        parts.append(f"<p><b>Documentation:</b> {escape(doc_url)}</p>")
     return "".join(parts)
 
 
@@ -43,7 +42,7 @@ class FindingCard(QFrame):
         self.setObjectName("findingCard")
         self.setProperty("severity", finding.severity.value)
         self.title = QLabel(f"{severity_glyph(finding.severity)} "
-                            f"<b>{html.escape(finding.title)}</b>")
+                            f"<b>{escape(finding.title)}</b>")
         self.title.setObjectName("findingTitle")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

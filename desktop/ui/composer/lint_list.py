@@ -6,8 +6,6 @@ press when errors are listed (see ``ComposerPage.send``).
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.finding import Finding, Severity
+from desktop.core.richtext import escape
 from desktop.ui.theme import colours, theme
 
 SEVERITY_WORDS = {Severity.ERROR: "Error", Severity.WARN: "Warning", Severity.INFO: "Note"}
@@ -54,12 +53,12 @@ def fix_label(finding: Finding) -> str:
 
 
 def finding_tooltip(finding: Finding) -> str:
-    parts = [f"<b>{html.escape(finding.title)}</b>"]
+    parts = [f"<b>{escape(finding.title)}</b>"]
     if finding.evidence:
-        parts.append(f"Saw: {html.escape(finding.evidence)}")
-    parts += [f"• {html.escape(cause)}" for cause in finding.causes]
+        parts.append(f"Saw: {escape(finding.evidence)}")
+    parts += [f"• {escape(cause)}" for cause in finding.causes]
     if finding.next_action:
-        parts.append(f"Next: {html.escape(finding.next_action)}")
+        parts.append(f"Next: {escape(finding.next_action)}")
     return "<br>".join(parts)
 
 
@@ -73,7 +72,7 @@ class LintRow(QFrame):
         glyph.setObjectName("lintGlyph")
         glyph.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.text = QLabel(f"<b>{SEVERITY_WORDS[finding.severity]}:</b> "
-                           f"{html.escape(finding.title)}")
+                           f"{escape(finding.title)}")
         self.text.setWordWrap(True)
         self.text.setToolTip(finding_tooltip(finding))
         self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -132,7 +131,7 @@ class LintList(QWidget):
             self.more.setText(f"…and {len(hidden)} more: "
                               + "; ".join(f.title for f in hidden[:3])
                               + ("…" if len(hidden) > 3 else ""))
-            self.more.setToolTip("<br>".join(html.escape(f.title) for f in hidden))
+            self.more.setToolTip("<br>".join(escape(f.title) for f in hidden))
             self._layout.addWidget(self.more)
         self.more.setVisible(bool(hidden))
         self.setVisible(bool(findings))

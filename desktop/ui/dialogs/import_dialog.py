@@ -13,7 +13,6 @@ the file and the reason.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.collections import ImportKind, ImportPreview
+from desktop.core.richtext import escape
 from desktop.ui.context import AppContext
 from desktop.ui.crash import spawn
 from desktop.ui.widgets.accessible import describe, describe_buttons
@@ -266,9 +266,9 @@ class ImportDialog(QDialog):
             from desktop.ui.theme import qcolor
 
             mark = "✗ " if kind == "error" else ""
-            text = f"<span style='color:{qcolor(colour).name()}'>{mark}{html.escape(text)}</span>"
+            text = f"<span style='color:{qcolor(colour).name()}'>{mark}{escape(text)}</span>"
         else:
-            text = html.escape(text)
+            text = escape(text)
         self.status.setText(text)
 
 

@@ -10,8 +10,6 @@ better, and the checklist will say so again. Secrets go to the
 
 from __future__ import annotations
 
-import uuid
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.finding import Finding
 from desktop.core.profile_checks import check_profile
-from desktop.core.profiles import Profile, ProfileError
+from desktop.core.profiles import Profile, ProfileError, new_profile_id
 from desktop.core.provider.model import Environment, Provider
 from desktop.core.secrets import SecretKind
 from desktop.core.workspace import Workspace
@@ -62,7 +60,7 @@ class ProfileDialog(QDialog):
         self.mode = mode
         self.original = profile
         self.saved_profile: Profile | None = None
-        self._id = profile.id if mode is DialogMode.EDIT and profile else uuid.uuid4().hex
+        self._id = profile.id if mode is DialogMode.EDIT and profile else new_profile_id()
         self._typed_settings: dict[str, str] = dict(profile.settings) if profile else {}
         self._loaded_secrets = load_secrets(workspace.secrets, profile.id) if profile else {}
         self._typed_secrets: dict[SecretKind, str] = dict(self._loaded_secrets)

@@ -8,7 +8,6 @@ empty pane says what to select.
 
 from __future__ import annotations
 
-import html
 import time
 
 from PySide6.QtCore import QUrl, Signal
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from desktop.core.exchange import Exchange
 from desktop.core.palette import Colours
+from desktop.core.richtext import escape
 from desktop.ui.composer.units import human_ms
 from desktop.ui.theme import bind
 
@@ -25,22 +25,22 @@ EMPTY = ("Select a request in the list above to see its details here; Enter or a
 
 def exchange_html(exchange: Exchange, c: Colours) -> str:
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(exchange.started_at))
-    status = (f"{exchange.response.status} {html.escape(exchange.response.reason)}"
+    status = (f"{exchange.response.status} {escape(exchange.response.reason)}"
               if exchange.response is not None else
-              f"no response: {html.escape(exchange.error.message if exchange.error else '?')}")
-    facts = [("When", when), ("Profile", html.escape(exchange.profile or "—")),
-             ("Step", html.escape(exchange.step or "—")), ("Status", status),
+              f"no response: {escape(exchange.error.message if exchange.error else '?')}")
+    facts = [("When", when), ("Profile", escape(exchange.profile or "—")),
+             ("Step", escape(exchange.step or "—")), ("Status", status),
              ("Took", human_ms(exchange.duration_ms)),
-             ("Request id", html.escape(exchange.request_id or "—"))]
+             ("Request id", escape(exchange.request_id or "—"))]
     rows = "".join(f"<tr><td style='color:{c.muted};padding-right:12px'>{name}</td>"
                    f"<td>{value}</td></tr>" for name, value in facts)
-    parts = [f"<p><b>{html.escape(exchange.request.method)}</b> "
-             f"{html.escape(exchange.request.url)}</p>",
+    parts = [f"<p><b>{escape(exchange.request.method)}</b> "
+             f"{escape(exchange.request.url)}</p>",
              f"<table cellspacing='1'>{rows}</table>"]
     for finding in exchange.findings[:5]:
-        advice = (f"<br><b>Next:</b> {html.escape(finding.next_action)}"
+        advice = (f"<br><b>Next:</b> {escape(finding.next_action)}"
                   if finding.next_action else "")
-        parts.append(f"<p><b>{html.escape(finding.title)}</b>{advice}</p>")
+        parts.append(f"<p><b>{escape(finding.title)}</b>{advice}</p>")
     parts.append(f"<p><a href='exchange:{exchange.id}'>Open in the Composer</a> "
                  f"<span style='color:{c.muted}'>(Enter)</span></p>")
     return "".join(parts)

@@ -8,12 +8,12 @@ malformed field with its raw value.
 
 from __future__ import annotations
 
-import html
 import math
 from datetime import datetime
 
 from desktop.core.palette import LIGHT, Colours
 from desktop.core.ratelimit import RateLimitSample, RateLimitSeries
+from desktop.core.richtext import escape
 
 
 def clock_text(epoch: float, *, millis: bool = False) -> str:
@@ -76,7 +76,7 @@ def readout_html(lines: list[str], colours: Colours = LIGHT) -> str:
     """The lines as the label's rich text; malformed fields in the warning colour."""
     parts = []
     for number, line in enumerate(lines):
-        text = html.escape(line)
+        text = escape(line)
         if number == 0:
             text = f"<b>{text}</b>"
         elif line.startswith("unparseable"):

@@ -8,7 +8,6 @@ hint. The secret is never part of it, so nothing here can show it.
 from __future__ import annotations
 
 import json
-from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.palette import Colours
+from desktop.core.richtext import escape
 from desktop.core.webhooks.events import WebhookEvent
 from desktop.core.webhooks.verification import Suspect, Verification
 from desktop.ui.composer.units import human_size

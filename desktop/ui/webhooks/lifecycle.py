@@ -8,7 +8,6 @@ or without a terminal event yet.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.palette import Colours
+from desktop.core.richtext import escape
 from desktop.core.webhooks.correlation import Correlator, Lifecycle
 from desktop.ui.models.table import ColumnsModel
 from desktop.ui.theme import bind, colours

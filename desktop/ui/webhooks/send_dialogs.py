@@ -9,7 +9,6 @@ what the user typed so the next attempt is one click away.
 from __future__ import annotations
 
 import asyncio
-from html import escape
 
 import httpx
 from PySide6.QtCore import Qt, Signal
@@ -31,6 +30,7 @@ from shiboken6 import isValid
 from desktop.core.client.auth import TokenError
 from desktop.core.client.spec import RequestSpec
 from desktop.core.exchange import Exchange
+from desktop.core.richtext import escape
 from desktop.core.secrets import SecretKind
 from desktop.core.sessions import ProfileSession
 from desktop.core.webhooks.correlation import LifecycleRules

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.profiles import Profile, ProfileError
+from desktop.core.richtext import escape
 from desktop.core.webhooks.outbound import url_problem
 from desktop.ui.context import AppContext
 from desktop.ui.theme import bind, colours, theme

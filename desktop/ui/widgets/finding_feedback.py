@@ -7,12 +7,12 @@ findings whose ``location`` is that field (see ``desktop.core.profile_checks``).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.core.finding import Finding, Severity
+from desktop.core.richtext import escape
 from desktop.ui.theme import colours, theme
 
 FIX_LABELS = {"trim": "Trim"}
