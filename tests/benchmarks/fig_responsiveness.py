@@ -27,7 +27,15 @@ WEBHOOK_RATE = 1000.0
 
 
 class LagProbe:
-    """A 5 ms precise timer; each tick records how much later than 5 ms it came."""
+    """A 5 ms precise timer; each tick records how much later than 5 ms it came.
+
+    ``long_ticks`` keeps when each tick over ``LONG_MS`` late came (seconds since
+    ``start``), so a report can say what the loop was doing then. Work the harness
+    itself does on the loop (walking every object to count them) is left out by
+    calling ``restart_clock()`` after it: the next tick is timed from there.
+    """
+
+    LONG_MS = 100.0
 
     def __init__(self) -> None:
         from PySide6.QtCore import Qt, QTimer
@@ -37,16 +45,23 @@ class LagProbe:
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(self._tick)
         self.lags: list[float] = []
-        self._last = 0.0
+        self.long_ticks: list[tuple[float, float]] = []
+        self._started = self._last = 0.0
 
     def start(self) -> None:
-        self.lags = []
-        self._last = time.perf_counter()
+        self.lags, self.long_ticks = [], []
+        self._started = self._last = time.perf_counter()
         self.timer.start()
+
+    def restart_clock(self) -> None:
+        self._last = time.perf_counter()
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.lags.append(max(0.0, (now - self._last) * 1000 - INTERVAL_MS))
+        lag = max(0.0, (now - self._last) * 1000 - INTERVAL_MS)
+        self.lags.append(lag)
+        if lag > self.LONG_MS:
+            self.long_ticks.append((now - self._started, lag))
         self._last = now
 
     def stop(self) -> list[float]:

@@ -146,6 +146,56 @@ del window
     assert done.stdout.split()[-2:] == ["False", "True"], done.stderr
 
 
+def test_on_the_event_loop_the_first_show_loads_pyqtgraph_on_a_worker_thread(tmp_path) -> None:
+    """The window keeps painting while pyqtgraph loads: the page says it is loading, then
+    builds itself once the import (on another thread) is done."""
+    script = """
+import asyncio, importlib, sys, threading
+import qasync
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from desktop.core.secrets import SecretStore
+from desktop.core.workspace import Workspace
+from desktop.ui.context import AppContext
+from desktop.ui.mainwindow import MainWindow
+real_import, threads = importlib.import_module, []
+def recording(name, *args):
+    if name == "pyqtgraph":
+        threads.append(threading.current_thread() is threading.main_thread())
+    return real_import(name, *args)
+importlib.import_module = recording
+workspace = Workspace(secrets=SecretStore(use_keychain=False))
+workspace.ensure_sandbox_profile()
+window = MainWindow(AppContext(workspace))
+window.show()
+async def main():
+    page = window.show_page("Rate limits")
+    print("built at once:", page.built, "|", page.empty.title.text(), flush=True)
+    for _ in range(600):
+        await asyncio.sleep(0.05)
+        if page.built:
+            break
+    print("built later:", page.built, "|", page.empty.title.text(), "| on the main thread:",
+          threads, flush=True)
+    window.close()
+loop = qasync.QEventLoop(app)
+asyncio.set_event_loop(loop)
+with loop:
+    loop.run_until_complete(main())
+from PySide6.QtCore import QCoreApplication, QEvent
+window.deleteLater()
+QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+del window
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SWITCHBOARD_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "built at once: False | Loading the chart…", done.stderr
+    assert lines[1] == ("built later: True | No rate-limit headers seen yet | "
+                        "on the main thread: [False]"), done.stderr
+
+
 # -- every family, end to end --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("wire", "family", "reset_unit"), FAMILIES,

@@ -17,11 +17,11 @@ alone, so the value is found inside ``base64(id + ":" + secret)`` whatever
 the id. A base64 match is widened to the whole base64 run around it, so no
 stray fragment of the credential is left behind.
 
-Speed: each needle has an *anchor*, (the start of) its longest alphanumeric
-run, lowercased (shared by the standard, urlsafe, escaped and encoded
-variants), and a segment's combined (backtracking) regex only searches a
-text in which one of its anchors occurs. ``known_gate`` finds the anchors,
-for every segment at once.
+Speed: each needle has an *anchor*, sixteen of its characters from the
+start of its longest alphanumeric run, lowercased (often shared by the
+standard, urlsafe, escaped and encoded variants), and a segment's combined
+(backtracking) regex only searches a text in which one of its anchors occurs.
+``known_gate`` finds the anchors, for every segment at once.
 """
 
 from __future__ import annotations
@@ -105,12 +105,20 @@ def base64_forms(value: str) -> set[str]:
 
 
 def _anchor(needle: str) -> str:
-    """The needle's longest alphanumeric run, lowercased, line breaks removed (the gate
-    allows them anywhere)."""
+    """Sixteen characters of the needle from the start of its longest alphanumeric run,
+    lowercased, line breaks removed (the gate allows them anywhere).
+
+    A run shorter than that is widened with the needle's characters around it: a word is
+    common ("sandbox" of ``sandbox-secret`` is in every Sandbox profile's HAR entry, and
+    each such hit sent the whole text through the backtracking search, at 2 MB/s), while
+    a word with the punctuation and words that follow it in a secret hardly ever occurs.
+    """
     flat = flatten(needle.lower())
-    runs = _ALNUM_RUN.findall(flat)
-    best = max(runs, key=len, default="")
-    return (best if len(best) >= _MIN_ANCHOR else flat)[:_MAX_ANCHOR]
+    best = max(_ALNUM_RUN.finditer(flat), key=lambda run: len(run.group()), default=None)
+    if best is None or len(best.group()) < _MIN_ANCHOR:
+        return flat[:_MAX_ANCHOR]
+    start = max(0, min(best.start(), len(flat) - _MAX_ANCHOR))
+    return flat[start:start + _MAX_ANCHOR]
 
 
 def _uncached(pattern: AnyStr, flags: int) -> re.Pattern[AnyStr]:

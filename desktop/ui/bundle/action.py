@@ -16,7 +16,7 @@ def export_bundle(parent: QWidget, ctx: AppContext) -> QWidget | None:
         QMessageBox.information(parent, "Export diagnostic bundle",
                                 "Pick a profile first: the bundle holds one profile's session.")
         return None
-    from desktop.ui.bundle.gather import gather
+    from desktop.ui.bundle.gather import draw_chart, gather
     from desktop.ui.bundle.preview import BundlePreview
 
     content = gather(ctx.workspace, session)
@@ -28,7 +28,8 @@ def export_bundle(parent: QWidget, ctx: AppContext) -> QWidget | None:
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     safe_name = "".join(c if c.isalnum() or c in "-_" else "-" for c in profile.name)
     dialog = BundlePreview(content, lambda keep: session.redactor(mask_phones=not keep),
-                           f"switchboard-{safe_name}-{stamp}.zip", parent)
+                           f"switchboard-{safe_name}-{stamp}.zip", parent,
+                           chart=lambda: draw_chart(session))
     dialog.accepted.connect(lambda: ctx.say(f"Bundle saved to {dialog.saved_to}", 10000))
     dialog.open()
     return dialog

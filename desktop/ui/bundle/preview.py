@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -75,13 +75,16 @@ def _release_after_deletion() -> None:
 
 class BundlePreview(QDialog):
     def __init__(self, content: BundleContent, redactor_factory: Callable[[bool], Redactor],
-                 default_name: str, parent: QWidget | None = None) -> None:
+                 default_name: str, parent: QWidget | None = None, *,
+                 chart: Callable[[], Awaitable[bytes | None]] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("bundlePreview")
         self.setWindowTitle("Export diagnostic bundle — preview")
         self.resize(1100, 720)
         self.content: BundleContent | None = content
         self._redactor_factory = redactor_factory
+        self._chart = chart
+        """Draws the rate-limit chart for ``content``: awaited once, before the first plan."""
         self._default_name = default_name
         self.plan: BundlePlan | None = None
         self.saved_to: Path | None = None
@@ -213,6 +216,10 @@ class BundlePreview(QDialog):
         content = self.content
         if content is None:  # closed before this plan started
             return
+        if self._chart is not None:
+            self._set_progress(0.0, "drawing the rate-limit chart")
+            content.ratelimits_png = await self._chart()
+            self._chart = None  # drawn (a plan cancelled while drawing draws it again)
         redactor = self._redactor_factory(self.keep_phones.isChecked())
         try:
             plan = await bundle_core.plan_bundle_async(

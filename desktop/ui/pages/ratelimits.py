@@ -5,10 +5,15 @@ no change event, so while the page is visible it is polled four times a
 second (its length says whether anything arrived). Everything heavy is put
 off until the page is first shown: pyqtgraph costs ~0.5 s to import, which
 the app's start-up budget cannot pay for a page most sessions never open.
+That import then runs on a worker thread while the page says it is loading,
+so opening the page never freezes the window either.
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop.core.profiles import Profile
 from desktop.ui.pages.base import Page
@@ -75,6 +81,8 @@ class RateLimitsPage(Page):
         self.series: RateLimitSeries | None = None
         self.lookup: SampleLookup | None = None
         self.csv_export: CsvExport | None = None
+        self._loading: asyncio.Task[None] | None = None
+        """Importing pyqtgraph on a worker thread before the first build (``showEvent``)."""
         self._profile: Profile | None = None
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -157,7 +165,43 @@ class RateLimitsPage(Page):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.ensure_built()
+        if self.built or not self._build_in_background():
+            self.ensure_built()
+            self._follow()
+
+    def _build_in_background(self) -> bool:
+        """The first time, import pyqtgraph on a worker thread (half a second that would
+        freeze the window), then build; False when the page can be built at once:
+        pyqtgraph is already imported, or no event loop runs (a script, a test)."""
+        if self._loading is not None:
+            return True
+        if "pyqtgraph" in sys.modules:
+            return False
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        from desktop.ui.crash import spawn
+
+        title = self.empty.title.text()
+        self.empty.title.setText("Loading the chart…")
+
+        async def build() -> None:
+            try:
+                await loop.run_in_executor(None, importlib.import_module, "pyqtgraph")
+            finally:
+                self._loading = None
+                if isValid(self):
+                    self.empty.title.setText(title)
+            if isValid(self) and self.isVisible():
+                self.ensure_built()
+                self._follow()
+
+        self._loading = spawn(build(), name="rate-limits-chart")
+        return True
+
+    def _follow(self) -> None:
+        """Chart the profile shown now and poll its series while the page is visible."""
         self.bind(self.ctx.active_profile if self._profile is None else self._profile)
         self.poll()
         self._poll.start()
