@@ -132,3 +132,25 @@ def test_a_run_uses_the_profile_as_it_is_now_not_as_the_page_first_saw_it(
         assert page.runs[ctx.active_profile.id].base_url == ctx.sandbox.url
     finally:
         qt_loop.run(services.stop())
+
+
+def test_a_secret_a_server_echoes_into_a_finding_is_not_shown(page, qt_loop) -> None:
+    """A hostile token endpoint that quotes the client secret in its error: the detail pane
+    shows the finding through the profile's redactor, as the CLI prints it."""
+    import dataclasses
+
+    secret = page.ctx.sandbox.config.client_secret
+    page.faults_button.actions_by_name["bad_secret"].trigger()
+    run_to_end(page, qt_loop)
+    result = page.model.results[0]
+    assert result.status is StepStatus.FAIL
+    assert result.finding is not None
+    result.finding = dataclasses.replace(
+        result.finding, evidence=f'401 {{"error": "invalid_client", "got": "{secret}"}}',
+        causes=(f"the secret {secret.upper()} is not this client's",))
+    result.summary = f"refused {secret}"
+    page.select_row(0)
+    shown = page.detail.browser.toPlainText()
+    assert "invalid_client" in shown
+    assert secret.lower() not in shown.lower()
+    assert "[REDACTED:client_secret]" in shown

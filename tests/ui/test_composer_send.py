@@ -45,6 +45,13 @@ def send_and_wait(page, qt_loop) -> None:
     qt_loop.until(lambda: not page.sender.busy, message="the send to finish")
 
 
+def findings_text(view) -> str:
+    """Every label of the Findings tab, as a screenshot would show them."""
+    from PySide6.QtWidgets import QLabel
+
+    return " ".join(label.text() for label in view.findings.findChildren(QLabel))
+
+
 def lint_codes(page) -> list[str]:
     return [f.code for f in page.lint.findings]
 
@@ -316,3 +323,52 @@ def test_a_never_ending_response_keeps_the_window_responsive_and_can_be_cancelle
     finally:
         timer.stop()
         qt_loop.run(runner.cleanup())
+
+
+def test_the_sending_line_shows_the_url_without_its_secret_query_value(page, qt_loop) -> None:
+    """While a request is in flight the answer area names it: a screenshot then holds no
+    secret either (the URL field keeps what was typed)."""
+    compose(page, "GET", "/api/core/whoami?api_key=K3y-canary-77&x=1")
+    page.send()
+    shown = page.response.meta.text()
+    qt_loop.until(lambda: not page.sender.busy, message="the send to finish")
+    assert "K3y-canary-77" not in shown
+    assert "api_key=[REDACTED:api_key]&x=1" in shown
+
+
+def test_an_answer_holding_secrets_shows_them_hidden_until_show_secrets(page, qt_loop) -> None:
+    """A token endpoint's answer, and one that echoes the client secret into a header and a
+    finding: a screenshot holds neither; "Show secrets" shows this answer as received, and
+    the next answer starts hidden again."""
+    from desktop.core.finding import Finding, Severity
+    from tests.factories import make_exchange, make_response
+
+    secret = page.ctx.sandbox.config.client_secret
+    token = "tok-canary-" + "7" * 24
+    answer = make_exchange(
+        method="POST", url="http://127.0.0.1:1/api/auth/token",
+        profile=page.ctx.active_profile.name,
+        response=make_response(200, "OK", (("Content-Type", "application/json"),
+                                           ("X-Debug-Secret", secret)),
+                               json.dumps({"access_token": token, "expires_in": 3600}).encode()),
+        findings=[Finding(code="echo", severity=Severity.WARN, title="The server echoed",
+                          evidence=f"client_secret={secret}")])
+    page.open_exchange(answer)
+    viewer, view = page.response.body, page.response
+    assert token not in viewer.shown_text()
+    assert "[REDACTED:access_token]" in viewer.shown_text()
+    headers = [view.headers.item(row, 1).text() for row in range(view.headers.rowCount())]
+    assert secret not in " ".join(headers)
+    assert "client_secret=" in findings_text(view)
+    assert secret not in findings_text(view)
+    assert not viewer.secrets_button.isHidden()  # offered (on the Body tab)
+    assert not viewer.secrets_button.isChecked()
+
+    viewer.secrets_button.click()
+    assert token in viewer.shown_text()
+    assert secret in [view.headers.item(row, 1).text() for row in range(view.headers.rowCount())]
+    assert secret in findings_text(view)
+
+    page.open_exchange(make_exchange(method="GET", url="http://127.0.0.1:1/api/core/whoami",
+                                     profile=page.ctx.active_profile.name))
+    assert not viewer.secrets_button.isChecked()

@@ -210,3 +210,17 @@ def test_a_url_password_or_secret_query_value_is_not_shown_in_the_table(model) -
     assert "Hunter2-canary" not in tip
     assert "K3y-canary-77" not in tip
     assert tip.startswith("https://bob:[REDACTED:password]@api.example.test/v1/messages")
+
+
+def test_the_detail_pane_shows_the_url_without_its_password_or_secret_query_value(qapp) -> None:
+    """The pane under the table is in the same screenshot as the table."""
+    from desktop.ui.pages.history_detail import ExchangeDetail
+
+    url = "https://bob:Hunter2-canary@api.example.test/v1/messages?api_key=K3y-canary-77&to=1"
+    detail = ExchangeDetail()
+    detail.show_exchange(make_exchange(method="GET", url=url))
+    shown = detail.toPlainText()
+    assert "Hunter2-canary" not in shown
+    assert "K3y-canary-77" not in shown
+    assert "api_key=[REDACTED:api_key]&to=1" in shown
+    assert "[REDACTED:password]@api.example.test" in shown

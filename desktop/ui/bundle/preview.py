@@ -298,11 +298,12 @@ class BundlePreview(QDialog):
             self.text.setPlainText("")
             self.stack.setCurrentWidget(self.text)
             return
-        markers = planned.markers()
-        self.file_label.setText(f"<b>{planned.name}</b> · {human_size(planned.size)} · "
-                                f"{len(markers)} redactions · SHA-256 {planned.sha256[:16]}…")
         self.indent_json.setVisible(planned.name.endswith(".json"))
         shown = preview_text(planned, indent_json=self.indent_json.isChecked())
+        # The shown text's markers are the file's (indenting moves them, it adds none).
+        count = len(shown.markers) if shown is not None else 0
+        self.file_label.setText(f"<b>{planned.name}</b> · {human_size(planned.size)} · "
+                                f"{count} redactions · SHA-256 {planned.sha256[:16]}…")
         if shown is None:
             pixmap = QPixmap()
             pixmap.loadFromData(planned.data)
@@ -315,7 +316,7 @@ class BundlePreview(QDialog):
             self.file_label.setText(f"{self.file_label.text()}<br><i>{shown.note}</i>")
         if shown.kind == "markdown":
             self.markdown.setMarkdown(shown.text)
-            self._highlight_in(self.markdown, marker_texts(planned.text or "", markers))
+            self._highlight_in(self.markdown, marker_texts(planned.text or "", shown.markers))
             self.stack.setCurrentWidget(self.markdown)
             return
         text = shown.text

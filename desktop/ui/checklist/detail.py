@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
@@ -14,25 +16,30 @@ from desktop.ui.checklist.model import STATUS_ROLES
 from desktop.ui.theme import bind, colours
 
 
-def finding_html(finding: Finding, c: Colours | None = None) -> str:
+def finding_html(finding: Finding, c: Colours | None = None,
+                 redact: Callable[[str], str] = str) -> str:
+    """A finding as the detail pane shows it; ``redact`` is applied to every text in it (a
+    finding may quote what a server sent, and a hostile server may echo a secret)."""
     c = c or colours()
-    parts = [f"<p><b>{escape(finding.title)}</b></p>"]
+    parts = [f"<p><b>{escape(redact(finding.title))}</b></p>"]
     if finding.evidence:
         parts.append(f"<p><span style='color:{c.muted}'>Seen:</span> "
-                     f"{escape(finding.evidence)}</p>")
+                     f"{escape(redact(finding.evidence))}</p>")
     if finding.causes:
-        items = "".join(f"<li>{escape(cause)}</li>" for cause in finding.causes)
+        items = "".join(f"<li>{escape(redact(cause))}</li>" for cause in finding.causes)
         parts.append(f"<p style='margin-bottom:0'>Likely causes, most likely first:</p>"
                      f"<ol style='margin-top:2px'>{items}</ol>")
     if finding.next_action:
-        parts.append(f"<p><b>Next:</b> {escape(finding.next_action)}</p>")
+        parts.append(f"<p><b>Next:</b> {escape(redact(finding.next_action))}</p>")
     if finding.doc:
         url = escape(finding.doc, quote=True)
         parts.append(f"<p><a href='{url}'>Provider documentation</a></p>")
     return "".join(parts)
 
 
-def step_html(index: int, result: StepResult, c: Colours | None = None) -> str:
+def step_html(index: int, result: StepResult, c: Colours | None = None,
+              redact: Callable[[str], str] = str) -> str:
+    """The step, what happened and why; ``redact`` as in ``finding_html``."""
     c = c or colours()
     step = result.step
     colour = getattr(c, STATUS_ROLES.get(result.status, "text"))
@@ -48,20 +55,20 @@ def step_html(index: int, result: StepResult, c: Colours | None = None) -> str:
     if result.status is StepStatus.MANUAL or step.kind.value == "manual":
         parts.append(f"<p><b>In the provider's console:</b> {escape(step.instruction)}</p>")
     if result.status is StepStatus.SKIPPED and result.skip_reason:
-        parts.append(f"<p>Skipped: {escape(result.skip_reason)}.</p>")
+        parts.append(f"<p>Skipped: {escape(redact(result.skip_reason))}.</p>")
     elif result.summary and result.status not in (StepStatus.MANUAL, StepStatus.PENDING) and (
             result.finding is None or result.finding.title != result.summary):
-        parts.append(f"<p>{escape(result.summary)}</p>")
+        parts.append(f"<p>{escape(redact(result.summary))}</p>")
     if result.finding is not None and result.status in (StepStatus.FAIL, StepStatus.WARN):
-        parts.append(finding_html(result.finding, c))
+        parts.append(finding_html(result.finding, c, redact))
     for finding in result.findings:
         if finding is not result.finding and result.status in (StepStatus.FAIL,
                                                                StepStatus.WARN):
-            parts.append("<hr>" + finding_html(finding, c))
+            parts.append("<hr>" + finding_html(finding, c, redact))
     if result.exchanges:
         links = "".join(
-            f"<li><a href='exchange:{e.id}'>{escape(e.summary)}</a>"
-            f"{' · request id ' + escape(e.request_id) if e.request_id else ''}</li>"
+            f"<li><a href='exchange:{e.id}'>{escape(redact(e.summary))}</a>"
+            f"{' · request id ' + escape(redact(e.request_id)) if e.request_id else ''}</li>"
             for e in result.exchanges)
         parts.append(f"<p style='margin-bottom:0'>Requests (open to see request and "
                      f"response):</p><ul style='margin-top:2px'>{links}</ul>")
@@ -92,11 +99,17 @@ class StepDetail(QWidget):
         layout.addLayout(row)
         self._index = -1
         self._result: StepResult | None = None
+        self._redact: Callable[[str], str] = str
         self.browser.setAccessibleName("Step detail")
         self.browser.setAccessibleDescription("What the selected step checks, what happened, "
                                               "the likely causes and the next thing to try; "
                                               "Tab reaches its links")
         bind(self, lambda _c: self.show_result(self._index, self._result))
+
+    def set_redactor(self, redact: Callable[[str], str]) -> None:
+        """What every text from a run goes through before it is shown (the profile's
+        redactor: the secrets it knows, by value, in any form)."""
+        self._redact = redact
 
     def show_result(self, index: int, result: StepResult | None) -> None:
         self._index, self._result = index, result
@@ -105,7 +118,7 @@ class StepDetail(QWidget):
                                  "list above to see what it checks and what happened.</p>")
             self.tick_button.hide()
             return
-        self.browser.setHtml(step_html(index, result))
+        self.browser.setHtml(step_html(index, result, redact=self._redact))
         self.tick_button.setVisible(result.status is StepStatus.MANUAL)
 
     def _link(self, url: QUrl) -> None:

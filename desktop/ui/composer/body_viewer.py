@@ -4,13 +4,18 @@ A text widget holding many megabytes lays out and paints slowly, so at
 most ``DISPLAY_LIMIT`` characters go in at once; the rest is one click
 ("Show all") away, and the note says how much is hidden. The body itself
 is already capped by the client (``ResponseRecord.truncated``).
+
+With a redactor set (the Composer sets its profile's), what is shown has
+secrets replaced, so a screenshot holds none; "Show secrets" shows the body
+as received until the next answer.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,10 +39,19 @@ PRETTY_LIMIT = 2_000_000
 """Bytes above which a JSON body is shown raw: indenting it would stall the window."""
 
 
+REDACTION_MARGIN = 4096
+"""Characters past ``DISPLAY_LIMIT`` redacted with the shown part: a secret across the cut
+is replaced whole, not left half visible."""
+
+
 class BodyViewer(QWidget):
+    secrets_toggled = Signal(bool)
+    """"Show secrets" was switched (True: shown as received)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.response: ResponseRecord | None = None
+        self._redact: Callable[[str], str] | None = None
         self._show_all = False
         self.text = QPlainTextEdit()
         self.text.setObjectName("responseBody")
@@ -63,6 +77,17 @@ class BodyViewer(QWidget):
         self.pretty_button.setToolTip("Show JSON indented and coloured")
         self.raw_button.setToolTip("Show the body exactly as received")
         self.mode.buttonClicked.connect(lambda _b: self.render())
+        self.secrets_button = QToolButton()
+        self.secrets_button.setObjectName("showSecrets")
+        self.secrets_button.setText("Show secrets")
+        self.secrets_button.setCheckable(True)
+        self.secrets_button.setAutoRaise(True)
+        self.secrets_button.setToolTip("Secrets are hidden so a screenshot holds none (values "
+                                       "the profile knows, and fields named like secrets); "
+                                       "show this answer as received")
+        self.secrets_button.setAccessibleName("Show secrets")
+        self.secrets_button.toggled.connect(self._secrets_toggled)
+        self.secrets_button.hide()
 
         self.search = QLineEdit()
         self.search.setObjectName("bodySearch")
@@ -99,6 +124,7 @@ class BodyViewer(QWidget):
         bar.setSpacing(2)
         bar.addWidget(self.pretty_button)
         bar.addWidget(self.raw_button)
+        bar.addWidget(self.secrets_button)
         bar.addSpacing(12)
         bar.addWidget(self.search, 1)
         bar.addWidget(self.previous_button)
@@ -125,7 +151,23 @@ class BodyViewer(QWidget):
     def set_response(self, response: ResponseRecord | None) -> None:
         self.response = response
         self._show_all = False
+        self.secrets_button.blockSignals(True)
+        self.secrets_button.setChecked(False)  # a new answer starts hidden again
+        self.secrets_button.blockSignals(False)
         self.render()
+
+    def set_redactor(self, redact: Callable[[str], str] | None) -> None:
+        """What the shown text goes through while "Show secrets" is off (None: nothing)."""
+        self._redact = redact
+        self.secrets_button.setVisible(redact is not None)
+
+    @property
+    def secrets_shown(self) -> bool:
+        return self._redact is None or self.secrets_button.isChecked()
+
+    def _secrets_toggled(self, shown: bool) -> None:
+        self.render()
+        self.secrets_toggled.emit(shown)
 
     def shown_text(self) -> str:
         return self.text.toPlainText()
@@ -156,8 +198,13 @@ class BodyViewer(QWidget):
             notes.append(f"Only the first {human_size(len(response.body))} of "
                          f"{human_size(response.body_size)} were kept.")
         hidden = 0
-        if len(text) > DISPLAY_LIMIT and not self._show_all:
+        cut = len(text) > DISPLAY_LIMIT and not self._show_all
+        if cut:
             hidden = len(text) - DISPLAY_LIMIT
+            text = text[:DISPLAY_LIMIT + REDACTION_MARGIN]
+        if not self.secrets_shown and self._redact is not None:
+            text = self._redact(text)
+        if cut:
             text = text[:DISPLAY_LIMIT]
             notes.append(f"Showing the first {DISPLAY_LIMIT:,} characters; "
                          f"{hidden:,} more are hidden to keep the window fast.")

@@ -4,11 +4,16 @@ Findings (the explanation), Body, Headers and Timings of one Exchange. It
 also says in place what happened when there is no response to show: the
 token could not be acquired (with the token Exchange's diagnosis), the
 request was cancelled, or it could not be built at all.
+
+Everything from the wire (body, headers, findings that quote it, error
+messages) goes through the profile's redactor before it is shown, unless
+the user asks for "Show secrets" (the Body tab) for this answer.
 """
 
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -37,6 +42,9 @@ from desktop.ui.composer.units import human_ms, human_size
 from desktop.ui.widgets.accessible import describe_tabs
 from desktop.ui.widgets.clipboard import NOT_COPIED, copy_text
 from desktop.ui.widgets.elided_label import ElidedLabel
+
+if TYPE_CHECKING:
+    from desktop.core.redact import Redactor
 
 FINDINGS_TAB, BODY_TAB, HEADERS_TAB, TIMINGS_TAB = range(4)
 GETTING_STARTED = (
@@ -68,6 +76,8 @@ class ResponseView(QWidget):
         super().__init__(parent)
         self.setObjectName("responseView")
         self.exchange: Exchange | None = None
+        self._redactor: Redactor | None = None
+        self._provider: Provider | None = None
         self.status = QLabel("No response yet")
         self.status.setObjectName("statusLabel")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -90,6 +100,7 @@ class ResponseView(QWidget):
 
         self.findings = FindingsPanel()
         self.body = BodyViewer()
+        self.body.secrets_toggled.connect(self._secrets_toggled)
         self.headers = QTableWidget(0, 2)
         self.headers.setObjectName("responseHeaders")
         self.headers.setHorizontalHeaderLabels(["Name", "Value"])
@@ -147,27 +158,51 @@ class ResponseView(QWidget):
         self._say("")
         self.retry.set_plan(None)
 
+    def set_redactor(self, redactor: Redactor | None) -> None:
+        """The redactor for what the next answers show (the profile's; None: as received)."""
+        self._redactor = redactor
+        self.body.set_redactor(redactor.redact_text if redactor is not None else None)
+
+    def _hiding(self) -> Redactor | None:
+        return None if self.body.secrets_shown else self._redactor
+
+    def _shown(self, text: str) -> str:
+        redactor = self._hiding()
+        return redactor.redact_text(text) if redactor is not None and text else text
+
+    def _secrets_toggled(self, _shown: bool) -> None:
+        """Show secrets switched: the findings and headers follow the body."""
+        if self.exchange is not None:
+            self._fill(self.exchange, self._provider)
+
     def show_exchange(self, exchange: Exchange, provider: Provider | None,
                       note: str = "") -> None:
-        self.exchange = exchange
+        self.exchange, self._provider = exchange, provider
         response = exchange.response
+        self.body.set_response(response)  # a new answer: its secrets start hidden
         if response is not None:
             self._status(status_text(response.status, response.reason), status_kind(exchange))
         else:
             self._status(f"✗ {exchange.error_label.capitalize() or 'No response'}", "error")
         self.meta.setText(self._meta_text(exchange))
         self._set_request_id(exchange.request_id)
-        self._say(" ".join(p for p in (note, self._problem_text(exchange)) if p),
+        self._say(" ".join(p for p in (note, self._shown(self._problem_text(exchange))) if p),
                   "warn" if note or exchange.error else "")
         self._show_retry(exchange, provider)
-        self.findings.set_findings(exchange.findings, provider)
-        self.body.set_response(response)
-        self._fill_headers(exchange)
+        self._fill(exchange, provider)
         self.timings.set_timings(exchange.timings)
         self.tabs.setTabText(FINDINGS_TAB, f"Findings ({len(exchange.findings)})"
                              if exchange.findings else "Findings")
         self.tabs.setCurrentIndex(FINDINGS_TAB if exchange.findings or response is None
                                   else BODY_TAB)
+
+    def _fill(self, exchange: Exchange, provider: Provider | None) -> None:
+        """The findings and headers, secrets hidden unless "Show secrets" is on."""
+        hiding = self._hiding()
+        findings = exchange.findings if hiding is None else [
+            hiding.redact_finding(finding) for finding in exchange.findings]
+        self.findings.set_findings(findings, provider)
+        self._fill_headers(exchange)
 
     def show_token_error(self, message: str, token_exchange: Exchange | None,
                          provider: Provider | None) -> None:
@@ -181,7 +216,7 @@ class ResponseView(QWidget):
             self.meta.setText(f"Token request: {token_exchange.summary}  ·  "
                               f"{human_ms(token_exchange.duration_ms)}")
         self._say(f"The request was not sent because no access token could be acquired. "
-                  f"{message}" + (" The token request is shown below."
+                  f"{self._shown(message)}" + (" The token request is shown below."
                                   if token_exchange is not None else ""), "error")
         self.tabs.setCurrentIndex(FINDINGS_TAB)
 
@@ -197,7 +232,7 @@ class ResponseView(QWidget):
         self.clear()
         self._status("Not sent", "error")
         self.meta.setText("")
-        self._say(message, "error")
+        self._say(self._shown(message), "error")
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -261,6 +296,9 @@ class ResponseView(QWidget):
 
     def _fill_headers(self, exchange: Exchange) -> None:
         headers = exchange.response.headers if exchange.response is not None else ()
+        hiding = self._hiding()
+        if hiding is not None:
+            headers = hiding.redact_headers(headers)
         self.headers.setRowCount(len(headers))
         for row, (name, value) in enumerate(headers):
             self.headers.setItem(row, 0, QTableWidgetItem(name))

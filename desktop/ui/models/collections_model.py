@@ -17,6 +17,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from desktop.core.collections import Collection, CollectionLibrary, FolderNode, RequestNode
+from desktop.core.window_text import display_url
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 """``collection``, ``folder``, ``request`` or ``problem``."""
@@ -132,8 +133,8 @@ class CollectionsModel(QStandardItemModel):
         request = node.request
         item = QStandardItem(f"{request.method}  {request.name}")
         item.setData("request", KIND_ROLE)
-        item.setToolTip(f"{request.method} {request.url}" + (f"\n{request.description}"
-                                                             if request.description else ""))
+        item.setToolTip(f"{request.method} {display_url(request.url)}"
+                        + (f"\n{request.description}" if request.description else ""))
         item.setData(f"{request.method} request {request.name}",
                      Qt.ItemDataRole.AccessibleTextRole)
         return item

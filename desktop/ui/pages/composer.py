@@ -26,6 +26,7 @@ from desktop.core.finding import Finding
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import Endpoint, Provider
 from desktop.core.sessions import ProfileSession
+from desktop.core.window_text import display_url
 from desktop.ui.collections.composer_link import ComposerSaving
 from desktop.ui.composer.exports import CurlActions
 from desktop.ui.composer.request_editor import RequestEditor
@@ -254,7 +255,8 @@ class ComposerPage(Page):
                                        "which is not installed: nothing can be sent with it.")
             return
         self.shown_spec = spec
-        self.response.show_sending(f"{spec.method} {spec.url}")
+        self._hide_secrets_of(self.profile)  # a problem sending may quote the request
+        self.response.show_sending(f"{spec.method} {display_url(spec.url)}")
         self.sender.send(session.client, spec)
 
     def retry(self) -> None:
@@ -266,13 +268,27 @@ class ComposerPage(Page):
         if not self.sender.cancel():
             self.response.retry.disarm()
 
+    def _hide_secrets_of(self, profile: Profile | None) -> None:
+        """Answers are shown through ``profile``'s redactor (what its session knows: its
+        secrets and every token it was issued); phone numbers stay, it is the user's view."""
+        from desktop.core.redact import Redactor
+
+        try:
+            session = self.ctx.session(profile) if profile is not None else None
+        except KeyError:  # its provider is not installed
+            session = None
+        self.response.set_redactor(session.redactor(mask_phones=False) if session is not None
+                                   else Redactor(mask_phones=False))
+
     def _sent(self, exchange: Exchange) -> None:
         self.shown_exchange = exchange
+        self._hide_secrets_of(self.profile)
         self.response.show_exchange(exchange, self.provider)
         self.refresh_auth()
 
     def _token_failed(self, message: str, exchange: Exchange | None) -> None:
         self.shown_exchange = None  # the token call is shown, not an answer to the request
+        self._hide_secrets_of(self.profile)
         self.response.show_token_error(message, exchange, self.provider)
         self.refresh_auth()
 
@@ -280,6 +296,7 @@ class ComposerPage(Page):
         spec = self.shown_spec
         answers = exchange is not None and spec is not None and exchange.request.url == spec.url
         self.shown_exchange = exchange if answers else None
+        self._hide_secrets_of(self.profile)
         self.response.show_cancelled(exchange, self.provider)
 
     def find_in_body(self) -> None:
@@ -329,6 +346,7 @@ class ComposerPage(Page):
             notes.append(f"Recorded with profile {profile.name}; sending again uses "
                          f"{self.profile.name}.")
         self.shown_exchange, self.shown_spec = exchange, spec
+        self._hide_secrets_of(profile or self.profile)
         self.response.show_exchange(exchange, provider, note=" ".join(notes))
         self.lint_now()
         self.ctx.show_page.emit(self.title)

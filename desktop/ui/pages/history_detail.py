@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from desktop.core.exchange import Exchange
 from desktop.core.palette import Colours
 from desktop.core.richtext import escape
+from desktop.core.window_text import display_url
 from desktop.ui.composer.units import human_ms
 from desktop.ui.theme import bind
 
@@ -35,7 +36,7 @@ def exchange_html(exchange: Exchange, c: Colours) -> str:
     rows = "".join(f"<tr><td style='color:{c.muted};padding-right:12px'>{name}</td>"
                    f"<td>{value}</td></tr>" for name, value in facts)
     parts = [f"<p><b>{escape(exchange.request.method)}</b> "
-             f"{escape(exchange.request.url)}</p>",
+             f"{escape(display_url(exchange.request.url))}</p>",
              f"<table cellspacing='1'>{rows}</table>"]
     for finding in exchange.findings[:5]:
         advice = (f"<br><b>Next:</b> {escape(finding.next_action)}"

@@ -37,6 +37,7 @@ from desktop.core.webhooks.correlation import LifecycleRules
 from desktop.core.webhooks.events import WebhookEvent
 from desktop.core.webhooks.outbound import build_test_event, replay_dropped, replay_request
 from desktop.core.webhooks.signatures import HmacOptions
+from desktop.core.window_text import display_url
 from desktop.ui.composer.units import human_ms
 from desktop.ui.crash import spawn
 from desktop.ui.theme import colours
@@ -116,7 +117,7 @@ class SendDialog(QDialog):
             self.show_problem(str(exc))
             return
         self.send_button.setEnabled(False)
-        self.answer.setText(f"Sending to {escape(spec.url)}…")
+        self.answer.setText(f"Sending to {escape(display_url(spec.url))}…")
         self.task = spawn(self._send(spec), name="webhook-send")
 
     async def _send(self, spec: RequestSpec) -> None:
@@ -142,7 +143,8 @@ class SendDialog(QDialog):
             error = exchange.error
             lines = [f"<span style='color:{c.fail}'>✗ No answer ({escape(exchange.error_label)})"
                      f": {escape(error.message if error else 'unknown error')}</span>"]
-            lines.append(f"Nothing answered at {escape(exchange.request.url)}: check that the "
+            lines.append(f"Nothing answered at {escape(display_url(exchange.request.url))}: "
+                         "check that the "
                          "endpoint is running and listens on that address and port.")
         else:
             colour = c.ok if response.status < 300 else c.fail
