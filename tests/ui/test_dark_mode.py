@@ -44,6 +44,7 @@ def light_again():
 
 def chart_state(window):
     page = window.show_page("Rate limits")
+    page.ensure_built()  # the first time it would wait for "Loading the chart…" to paint
     chart = page.chart
     return (chart.plot.backgroundBrush().color().name(),
             chart.layers.remaining_curve.opts["pen"].color().name())

@@ -1,16 +1,18 @@
 """Collect a profile's session into BundleContent (the same content `check --bundle` writes).
 
 ``gather`` is quick and leaves the chart out; ``draw_chart`` adds it from the
-preview's own task. Drawing needs pyqtgraph, half a second to import the
-first time, so it is imported on a worker thread and the window keeps
-painting (the preview's progress bar says what it is doing meanwhile).
+preview's own task, so the preview is on screen, saying it is drawing the
+chart, before pyqtgraph's first import (half a second) holds the UI thread.
+Not on a worker thread: importing a PySide6 library there while the window
+runs crashed the app (PySide's import hooks are not thread-safe; a soak
+ended in SIGSEGV).
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
+import sys
 
 from PySide6.QtCore import qVersion
 
@@ -21,17 +23,23 @@ from desktop.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
+PAINT_FIRST = 0.05
+"""Seconds given to the window to paint before pyqtgraph's first import holds it."""
+
 
 async def draw_chart(session: ProfileSession) -> bytes | None:
     """The rate-limit chart as PNG, when there is anything to chart (None otherwise, or
     when it cannot be drawn: the bundle is still useful without it)."""
     if not len(session.ratelimits):
         return None
-    # get_event_loop, not get_running_loop: a step of this task may run from a nested
-    # processEvents() outside the loop's own run (qasync), where only the former answers.
-    loop = asyncio.get_event_loop()
+    if "pyqtgraph" not in sys.modules:  # let the preview paint its progress, then block
+        # Not asyncio.sleep: a step of this task may run from a processEvents() outside the
+        # loop's own run (qasync), where there is no running loop, only the current one.
+        loop = asyncio.get_event_loop()
+        painted = loop.create_future()
+        loop.call_later(PAINT_FIRST, lambda: painted.done() or painted.set_result(None))
+        await painted
     try:
-        await loop.run_in_executor(None, importlib.import_module, "pyqtgraph")
         from desktop.ui.ratelimits.export import render_chart_png
     except ImportError:  # the chart module is optional for the bundle
         return None

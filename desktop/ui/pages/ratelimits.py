@@ -5,14 +5,13 @@ no change event, so while the page is visible it is polled four times a
 second (its length says whether anything arrived). Everything heavy is put
 off until the page is first shown: pyqtgraph costs ~0.5 s to import, which
 the app's start-up budget cannot pay for a page most sessions never open.
-That import then runs on a worker thread while the page says it is loading,
-so opening the page never freezes the window either.
+The first time, the page says it is loading the chart and paints that
+before the import holds the UI thread (not on a worker thread: PySide's
+import hooks are not thread-safe, and a soak crashed that way).
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import sys
 import time
 from datetime import datetime
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desktop.core.profiles import Profile
 from desktop.ui.pages.base import Page
@@ -52,6 +50,9 @@ if TYPE_CHECKING:
     from desktop.ui.ratelimits.header import HeaderStrip
 
 POLL_MS = 250
+PAINT_FIRST_MS = 50
+"""Time given to "Loading the chart…" to be painted before pyqtgraph's import holds the
+UI thread (the first time the page is shown)."""
 SIDE_WIDTH = 264
 """The burst tool's and the Sandbox settings' column."""
 
@@ -81,8 +82,8 @@ class RateLimitsPage(Page):
         self.series: RateLimitSeries | None = None
         self.lookup: SampleLookup | None = None
         self.csv_export: CsvExport | None = None
-        self._loading: asyncio.Task[None] | None = None
-        """Importing pyqtgraph on a worker thread before the first build (``showEvent``)."""
+        self._loading = False
+        """Saying "Loading the chart…" until the first build (``showEvent``)."""
         self._profile: Profile | None = None
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -165,39 +166,29 @@ class RateLimitsPage(Page):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self.built or not self._build_in_background():
+        if self.built or not self._build_after_paint():
             self.ensure_built()
             self._follow()
 
-    def _build_in_background(self) -> bool:
-        """The first time, import pyqtgraph on a worker thread (half a second that would
-        freeze the window), then build; False when the page can be built at once:
-        pyqtgraph is already imported, or no event loop runs (a script, a test)."""
-        if self._loading is not None:
+    def _build_after_paint(self) -> bool:
+        """The first time (pyqtgraph not imported yet): say "Loading the chart…", let that
+        paint, then build; False when the page can be built at once."""
+        if self._loading:
             return True
         if "pyqtgraph" in sys.modules:
             return False
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return False
-        from desktop.ui.crash import spawn
-
+        self._loading = True
         title = self.empty.title.text()
         self.empty.title.setText("Loading the chart…")
 
-        async def build() -> None:
-            try:
-                await loop.run_in_executor(None, importlib.import_module, "pyqtgraph")
-            finally:
-                self._loading = None
-                if isValid(self):
-                    self.empty.title.setText(title)
-            if isValid(self) and self.isVisible():
+        def build() -> None:
+            self._loading = False
+            self.empty.title.setText(title)
+            if self.isVisible():
                 self.ensure_built()
                 self._follow()
 
-        self._loading = spawn(build(), name="rate-limits-chart")
+        QTimer.singleShot(PAINT_FIRST_MS, self, build)  # not after the page is gone
         return True
 
     def _follow(self) -> None:
