@@ -14,12 +14,16 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.core.checklist.model import StepStatus
 from desktop.core.exchange import Exchange
 from desktop.core.finding import Finding
 from desktop.core.provider.model import Provider
+
+if TYPE_CHECKING:
+    from desktop.core.redact import Redactor
+    from desktop.core.sessions import ProfileSession
 
 # -- the Composer's Auth line --------------------------------------------------------------------
 
@@ -178,8 +182,16 @@ def display_url(url: str) -> str:
     return _MARKER.sub(r"[REDACTED:\1]", _display_redactor().redact_url(url))
 
 
+def display_redactor(session: ProfileSession | None) -> Redactor:
+    """What the window passes a session's traffic through before showing it (the Composer's
+    answers, the Checklist's detail): everything the session knows (its secrets, every
+    token it was issued) besides names and shapes. Without a session, names and shapes
+    alone. Phone numbers stay: it is the user's own view."""
+    return session.redactor(mask_phones=False) if session is not None else _display_redactor()
+
+
 @lru_cache(maxsize=1)
-def _display_redactor() -> Any:
+def _display_redactor() -> Redactor:
     from desktop.core.redact import Redactor
 
     return Redactor(mask_phones=False)

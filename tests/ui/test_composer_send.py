@@ -336,27 +336,33 @@ def test_the_sending_line_shows_the_url_without_its_secret_query_value(page, qt_
     assert "api_key=[REDACTED:api_key]&x=1" in shown
 
 
-def test_an_answer_holding_secrets_shows_them_hidden_until_show_secrets(page, qt_loop) -> None:
-    """A token endpoint's answer, and one that echoes the client secret into a header and a
-    finding: a screenshot holds neither; "Show secrets" shows this answer as received, and
-    the next answer starts hidden again."""
+@pytest.mark.parametrize(("shape", "marker"), [
+    ({"access_token": "{token}", "expires_in": 3600}, "[REDACTED:access_token]"),
+    ({"data": {"accessToken": "{token}"}, "status": "ok"}, "[REDACTED:access_token]"),
+    ({"result": {"token": "{token}", "expiresIn": 60}}, "[REDACTED:token]"),
+], ids=["oauth", "nested-camel", "plain-token"])
+def test_an_answer_holding_secrets_shows_them_hidden_until_show_secrets(
+        page, qt_loop, shape, marker) -> None:
+    """A token endpoint's answer (in the places real APIs put it), and one that echoes the
+    client secret into a header and a finding: a screenshot holds neither; "Show secrets"
+    shows this answer as received, and the next answer starts hidden again."""
     from desktop.core.finding import Finding, Severity
     from tests.factories import make_exchange, make_response
 
     secret = page.ctx.sandbox.config.client_secret
     token = "tok-canary-" + "7" * 24
+    body = json.dumps(shape).replace("{token}", token).encode()
     answer = make_exchange(
         method="POST", url="http://127.0.0.1:1/api/auth/token",
         profile=page.ctx.active_profile.name,
         response=make_response(200, "OK", (("Content-Type", "application/json"),
-                                           ("X-Debug-Secret", secret)),
-                               json.dumps({"access_token": token, "expires_in": 3600}).encode()),
+                                           ("X-Debug-Secret", secret)), body),
         findings=[Finding(code="echo", severity=Severity.WARN, title="The server echoed",
                           evidence=f"client_secret={secret}")])
     page.open_exchange(answer)
     viewer, view = page.response.body, page.response
     assert token not in viewer.shown_text()
-    assert "[REDACTED:access_token]" in viewer.shown_text()
+    assert marker in viewer.shown_text()
     headers = [view.headers.item(row, 1).text() for row in range(view.headers.rowCount())]
     assert secret not in " ".join(headers)
     assert "client_secret=" in findings_text(view)

@@ -163,6 +163,7 @@ class BodyViewer(QWidget):
 
     @property
     def secrets_shown(self) -> bool:
+        """True when the text is shown as received (no redactor, or "Show secrets" on)."""
         return self._redact is None or self.secrets_button.isChecked()
 
     def _secrets_toggled(self, shown: bool) -> None:
@@ -202,7 +203,7 @@ class BodyViewer(QWidget):
         if cut:
             hidden = len(text) - DISPLAY_LIMIT
             text = text[:DISPLAY_LIMIT + REDACTION_MARGIN]
-        if not self.secrets_shown and self._redact is not None:
+        if self._redact is not None and not self.secrets_button.isChecked():
             text = self._redact(text)
         if cut:
             text = text[:DISPLAY_LIMIT]

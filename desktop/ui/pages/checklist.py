@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
@@ -33,6 +32,7 @@ from desktop.core.checklist.model import (
 )
 from desktop.core.palette import Colours
 from desktop.core.profiles import Profile
+from desktop.core.window_text import display_redactor
 
 if TYPE_CHECKING:
     from desktop.core.checklist.engine import SendConfirmation
@@ -222,17 +222,9 @@ class ChecklistPage(Page):
         row = self.table.currentIndex().row()
         result = self.model.results[row] if 0 <= row < len(self.model.results) else None
         if result is not None and result.status is not StepStatus.PENDING:
-            self.detail.set_redactor(self._window_redactor())
+            session = self.ctx.sessions.existing(self._profile.id) if self._profile else None
+            self.detail.set_redactor(display_redactor(session).redact_text)  # the run's own
         self.detail.show_result(row, result)
-
-    def _window_redactor(self) -> Callable[[str], str]:
-        """The profile's redactor for what a run shows (phone numbers kept: it is the user's
-        own view), so a server that echoes a secret does not put it on screen. A step that
-        ran had the profile's session; none is started for this (start-up stays light)."""
-        session = self.ctx.sessions.existing(self._profile.id) if self._profile else None
-        if session is None:
-            return str
-        return session.redactor(mask_phones=False).redact_text
 
     def _show_escalation(self, run: ChecklistRun | None) -> None:
         finished = run is not None and run.finished_at is not None

@@ -26,7 +26,7 @@ from desktop.core.finding import Finding
 from desktop.core.profiles import Profile
 from desktop.core.provider.model import Endpoint, Provider
 from desktop.core.sessions import ProfileSession
-from desktop.core.window_text import display_url
+from desktop.core.window_text import display_redactor, display_url
 from desktop.ui.collections.composer_link import ComposerSaving
 from desktop.ui.composer.exports import CurlActions
 from desktop.ui.composer.request_editor import RequestEditor
@@ -269,16 +269,12 @@ class ComposerPage(Page):
             self.response.retry.disarm()
 
     def _hide_secrets_of(self, profile: Profile | None) -> None:
-        """Answers are shown through ``profile``'s redactor (what its session knows: its
-        secrets and every token it was issued); phone numbers stay, it is the user's view."""
-        from desktop.core.redact import Redactor
-
+        """Answers are shown through ``profile``'s display redactor (``window_text``)."""
         try:
             session = self.ctx.session(profile) if profile is not None else None
         except KeyError:  # its provider is not installed
             session = None
-        self.response.set_redactor(session.redactor(mask_phones=False) if session is not None
-                                   else Redactor(mask_phones=False))
+        self.response.set_redactor(display_redactor(session))
 
     def _sent(self, exchange: Exchange) -> None:
         self.shown_exchange = exchange
